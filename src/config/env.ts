@@ -1,0 +1,169 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The service's environment, validated once at start-up. Every failure names the
+ * variable and says what is wrong with it, so a misconfigured deployment stops with a
+ * message an operator can act on instead of failing later on first use.
+ */
+
+export const DEFAULT_ONEFLOW_API_URL = 'https://api.oneflow.com/v1';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const port = (name: string, fallback: number) =>
+  z
+    .preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\d+$/, `${name} must be a whole number between 1 and 65535`)
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= 65535, `${name} must be between 1 and 65535`)
+        .optional(),
+    )
+    // zod's .default() would skip the transform and hand back the fallback's string form.
+    .transform((n) => n ?? fallback);
+
+const httpUrl = (name: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: `${name} must be an http(s) URL, e.g. https://example.com/path` })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  );
+
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+/** host:port, as Temporal's clients expect it (no scheme). */
+const temporalAddress = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .regex(
+      /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/,
+      'TEMPORAL_ADDRESS must be host:port without a scheme, e.g. temporal.internal:7233',
+    )
+    .optional(),
+);
+
+export const envSchema = z
+  .object({
+    PORT: port('PORT', 3000),
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: z.preprocess(emptyToUndefined, z.string().default('default')),
+    TEMPORAL_TASK_QUEUE: z.preprocess(emptyToUndefined, z.string().default('smart-sync')),
+    /** Where links to runs point; defaults to the embedded dev server's UI. */
+    TEMPORAL_UI_URL: httpUrl('TEMPORAL_UI_URL'),
+    TEMPORAL_UI_PORT: port('TEMPORAL_UI_PORT', 8233),
+    TEMPORAL_CLI_PATH: optionalString,
+    ONEFLOW_API_URL: httpUrl('ONEFLOW_API_URL'),
+    ONEFLOW_API_TOKEN: optionalString,
+    ONEFLOW_USER_EMAIL: z.preprocess(
+      emptyToUndefined,
+      z.email({ error: 'ONEFLOW_USER_EMAIL must be an email address' }).optional(),
+    ),
+    ONEFLOW_WEBHOOK_SIGN_KEY: optionalString,
+    SUPEROFFICE_API_URL: httpUrl('SUPEROFFICE_API_URL'),
+    SUPEROFFICE_ACCESS_TOKEN: optionalString,
+    SMART_SYNC_ADMIN_TOKEN: optionalString,
+    SMART_SYNC_CONFIG: optionalString,
+    /** Folder for the embedded Temporal database and other local state. */
+    SMART_SYNC_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('data')),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    // Neither URL set is demo mode. Oneflow has a public default URL; a SuperOffice
+    // tenant does not, so setting only ONEFLOW_API_URL is a mistake worth stopping on.
+    if (env.ONEFLOW_API_URL === undefined && env.SUPEROFFICE_API_URL === undefined) return;
+    if (env.SUPEROFFICE_API_URL === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SUPEROFFICE_API_URL'],
+        message:
+          "SUPEROFFICE_API_URL is not set but ONEFLOW_API_URL is: set it to your tenant's web API base " +
+          '(e.g. https://sod2.superoffice.com/Cust12345/api), or unset both to run the built-in demo emulators',
+      });
+    }
+    for (const name of [
+      'ONEFLOW_API_TOKEN',
+      'ONEFLOW_WEBHOOK_SIGN_KEY',
+      'SUPEROFFICE_ACCESS_TOKEN',
+      'SMART_SYNC_ADMIN_TOKEN',
+    ] as const) {
+      if (!env[name]) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `${name} is required when real services are configured` });
+      }
+    }
+  });
+
+export type RawEnv = z.output<typeof envSchema>;
+
+export interface Settings {
+  port: number;
+  temporal: {
+    /** Unset: run the embedded dev server. */
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    uiUrl: string;
+    uiPort: number;
+    cliPath: string | undefined;
+  };
+  /** Demo mode: no real endpoints configured, so the built-in emulators stand in. */
+  demo: boolean;
+  oneflow: { apiUrl: string | undefined; apiToken: string | undefined; userEmail: string | undefined; webhookSignKey: string | undefined };
+  superoffice: { apiUrl: string | undefined; accessToken: string | undefined };
+  adminToken: string | undefined;
+  configPath: string | undefined;
+  dataDir: string;
+  logLevel: RawEnv['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        // zod's own messages for a missing or mistyped value do not name the variable.
+        return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
+      uiPort: e.TEMPORAL_UI_PORT,
+      cliPath: e.TEMPORAL_CLI_PATH,
+    },
+    demo: e.ONEFLOW_API_URL === undefined && e.SUPEROFFICE_API_URL === undefined,
+    oneflow: {
+      apiUrl: e.ONEFLOW_API_URL ?? (e.SUPEROFFICE_API_URL ? DEFAULT_ONEFLOW_API_URL : undefined),
+      apiToken: e.ONEFLOW_API_TOKEN,
+      userEmail: e.ONEFLOW_USER_EMAIL,
+      webhookSignKey: e.ONEFLOW_WEBHOOK_SIGN_KEY,
+    },
+    superoffice: { apiUrl: e.SUPEROFFICE_API_URL, accessToken: e.SUPEROFFICE_ACCESS_TOKEN },
+    adminToken: e.SMART_SYNC_ADMIN_TOKEN,
+    configPath: e.SMART_SYNC_CONFIG ? path.resolve(cwd, e.SMART_SYNC_CONFIG) : undefined,
+    dataDir: path.resolve(cwd, e.SMART_SYNC_DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,262 @@
+import type { EmulatorHooks } from '../control-plane';
+import type { ContractState, OneflowApiContract } from './contract-shape';
+import { injectedErrorBody } from './error-bodies';
+import { formatOneflowTime } from './oneflow-time';
+import { DOCUMENTED_RATE_LIMIT, type RateLimitConfig, SlidingWindowRateLimiter, maskToken } from './rate-limiter';
+import {
+  type ContractSeedInput,
+  IdAllocator,
+  contractSeedSchema,
+  expandContract,
+  oneflowSeedSchema,
+  webhookSettingsSchema,
+} from './seed-document';
+import { type WebhookDelivery, WebhookDispatcher, type WebhookSettings } from './webhook-dispatcher';
+
+export interface OneflowEmulatorOptions {
+  webhookUrl?: string | null;
+  signKey?: string | null;
+  /** Multiplies Oneflow's webhook retry delays; 1 = the documented 1 s … 1 h. */
+  retryScale?: number;
+  webhookTimeoutMs?: number;
+  /** Defaults to the documented 2000 requests per 5 minutes per token. */
+  rateLimit?: Partial<RateLimitConfig>;
+}
+
+/** A state change the control plane asked for could not be made (answered as 404/409). */
+export class EmulatorActionError extends Error {
+  constructor(
+    readonly status: 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ActionResult {
+  contract: OneflowApiContract | null;
+  delivery: WebhookDelivery;
+}
+
+/** The emulated Oneflow account: tokens, contracts, webhook settings and deliveries. */
+export class OneflowEmulator {
+  private contracts = new Map<number, OneflowApiContract>();
+  private tokens = new Set<string>();
+  private ids = new IdAllocator();
+  private nextEventId = 1;
+  private webhook: WebhookSettings;
+  readonly rateLimiter: SlidingWindowRateLimiter;
+  private readonly dispatcher = new WebhookDispatcher();
+  private readonly initialWebhook: WebhookSettings;
+  private readonly initialRateLimit: RateLimitConfig;
+
+  constructor(options: OneflowEmulatorOptions = {}) {
+    this.initialWebhook = {
+      url: options.webhookUrl ?? null,
+      signKey: options.signKey ?? null,
+      retryScale: options.retryScale ?? 1,
+      timeoutMs: options.webhookTimeoutMs ?? 10_000,
+    };
+    this.webhook = { ...this.initialWebhook };
+    this.initialRateLimit = { ...DOCUMENTED_RATE_LIMIT, ...options.rateLimit };
+    this.rateLimiter = new SlidingWindowRateLimiter(this.initialRateLimit);
+  }
+
+  // ---- API side -------------------------------------------------------------------
+
+  isKnownToken(token: string | undefined): token is string {
+    return token !== undefined && this.tokens.has(token);
+  }
+
+  contract(id: number): OneflowApiContract | undefined {
+    const c = this.contracts.get(id);
+    return c && structuredClone(c);
+  }
+
+  // ---- control side -------------------------------------------------------------------
+
+  /** The control plane's hooks: reset, seed, state and the error body for injected faults. */
+  hooks(): EmulatorHooks {
+    return {
+      reset: () => this.reset(),
+      seed: (doc) => this.seed(doc),
+      state: () => this.state(),
+      errorBody: (status) => injectedErrorBody(status),
+    };
+  }
+
+  /** Back to the state right after construction: no tokens, no contracts, no deliveries. */
+  reset(): void {
+    this.dispatcher.clear();
+    this.contracts.clear();
+    this.tokens.clear();
+    this.ids = new IdAllocator();
+    this.nextEventId = 1;
+    this.webhook = { ...this.initialWebhook };
+    this.rateLimiter.configure(this.initialRateLimit);
+  }
+
+  /** Replaces tokens and contracts; webhook settings only where the seed gives them. */
+  seed(doc: unknown): void {
+    const seed = oneflowSeedSchema.parse(doc);
+    this.dispatcher.clear();
+    this.contracts.clear();
+    this.ids = new IdAllocator();
+    this.tokens = new Set(seed.tokens);
+    this.rateLimiter.clear();
+    if (seed.webhook) this.configureWebhook(seed.webhook);
+    const now = new Date();
+    for (const c of seed.contracts) this.contracts.set(c.id, expandContract(c, this.ids, now));
+  }
+
+  /** Adds or replaces one contract, given in the seed's compact form. */
+  putContract(input: ContractSeedInput): OneflowApiContract {
+    const seed = contractSeedSchema.parse(input);
+    const contract = expandContract(seed, this.ids, new Date());
+    this.contracts.set(contract.id, contract);
+    return structuredClone(contract);
+  }
+
+  addToken(token: string): void {
+    this.tokens.add(token);
+  }
+
+  configureWebhook(input: unknown): void {
+    const s = webhookSettingsSchema.parse(input);
+    if (s.url !== undefined) this.webhook.url = s.url;
+    if (s.signKey !== undefined) this.webhook.signKey = s.signKey;
+    if (s.retryScale !== undefined) this.webhook.retryScale = s.retryScale;
+    if (s.timeoutMs !== undefined) this.webhook.timeoutMs = s.timeoutMs;
+  }
+
+  webhookSettings(): { url: string | null; signKeySet: boolean; retryScale: number; timeoutMs: number } {
+    const { signKey, ...rest } = this.webhook;
+    return { ...rest, signKeySet: Boolean(signKey) };
+  }
+
+  state() {
+    return {
+      tokens: [...this.tokens].map(maskToken),
+      webhook: this.webhookSettings(),
+      rateLimit: { ...this.rateLimiter.settings, remaining: this.rateLimiter.remaining() },
+      nextEventId: this.nextEventId,
+      contracts: [...this.contracts.values()],
+      webhookDeliveries: this.dispatcher.deliveries(),
+    };
+  }
+
+  deliveries(): WebhookDelivery[] {
+    return this.dispatcher.deliveries();
+  }
+
+  clearDeliveries(): void {
+    this.dispatcher.clear();
+  }
+
+  /** Resolves when no webhook delivery is waiting for a retry or an answer. */
+  settled(): Promise<void> {
+    return this.dispatcher.settled();
+  }
+
+  /** Stops pending webhook retries, so a closed emulator leaves no timer running. */
+  shutdown(): void {
+    this.dispatcher.cancelAll();
+  }
+
+  /**
+   * Every signatory signs: their sign_state becomes "signed", the contract becomes
+   * "signed" and contract:sign is sent (reference §3: "state has changed to signed").
+   * Viewers and organizers do not sign in Oneflow, so they stay undecided.
+   */
+  sign(id: number): ActionResult {
+    const c = this.mustFind(id);
+    this.requireState(c, ['pending', 'overdue'], 'sign');
+    const now = new Date();
+    const at = formatOneflowTime(now);
+    for (const participant of c.parties.flatMap((p) => p.participants)) {
+      if (!participant.signatory) continue;
+      participant.sign_state = 'signed';
+      participant.sign_state_updated_time = at;
+      participant._private_ownerside.updated_time = at;
+    }
+    this.setState(c, 'signed', at);
+    return { contract: structuredClone(c), delivery: this.emit(id, 'contract:sign', now) };
+  }
+
+  /** Signatures are cleared (reference §3 event contract:signature_reset): pending again. */
+  signatureReset(id: number): ActionResult {
+    const c = this.mustFind(id);
+    this.requireState(c, ['pending', 'overdue', 'signed'], 'reset the signatures of');
+    const now = new Date();
+    const at = formatOneflowTime(now);
+    for (const participant of c.parties.flatMap((p) => p.participants)) {
+      if (participant.sign_state === 'undecided') continue;
+      participant.sign_state = 'undecided';
+      participant.sign_state_updated_time = at;
+      participant._private_ownerside.updated_time = at;
+    }
+    this.setState(c, 'pending', at);
+    return { contract: structuredClone(c), delivery: this.emit(id, 'contract:signature_reset', now) };
+  }
+
+  /** Draft to pending (reference §3: contract:publish is "draft to pending"). */
+  publish(id: number): ActionResult {
+    const c = this.mustFind(id);
+    this.requireState(c, ['draft'], 'publish');
+    const now = new Date();
+    const at = formatOneflowTime(now);
+    c.published_time = at;
+    for (const participant of c.parties.flatMap((p) => p.participants)) participant.delivery_status = 'success';
+    this.setState(c, 'pending', at);
+    return { contract: structuredClone(c), delivery: this.emit(id, 'contract:publish', now) };
+  }
+
+  /** The first counterparty signatory declines; the contract becomes "declined". */
+  decline(id: number): ActionResult {
+    const c = this.mustFind(id);
+    this.requireState(c, ['pending', 'overdue'], 'decline');
+    const decliner = c.parties.filter((p) => !p.my_party).flatMap((p) => p.participants.filter((x) => x.signatory))[0];
+    if (!decliner) throw new EmulatorActionError(409, `contract ${id} has no counterparty signatory to decline it`);
+    const now = new Date();
+    const at = formatOneflowTime(now);
+    decliner.sign_state = 'declined';
+    decliner.sign_state_updated_time = at;
+    this.setState(c, 'declined', at);
+    return { contract: structuredClone(c), delivery: this.emit(id, 'contract:decline', now) };
+  }
+
+  /**
+   * Sends any event type for any contract id without changing state, including ids the
+   * account does not have: that is how a receiver's handling of an unknown contract is tested.
+   */
+  emitEvent(id: number, type: string, signatureOverride?: string): ActionResult {
+    const c = this.contracts.get(id);
+    return { contract: c ? structuredClone(c) : null, delivery: this.emit(id, type, new Date(), signatureOverride) };
+  }
+
+  private emit(contractId: number, type: string, at: Date, signatureOverride?: string): WebhookDelivery {
+    const eventId = this.nextEventId++;
+    return this.dispatcher.dispatch({ ...this.webhook }, { contractId, eventId, type, at }, signatureOverride);
+  }
+
+  private mustFind(id: number): OneflowApiContract {
+    const c = this.contracts.get(id);
+    if (!c) throw new EmulatorActionError(404, `no contract ${id}`);
+    return c;
+  }
+
+  private requireState(c: OneflowApiContract, allowed: ContractState[], action: string): void {
+    if (!allowed.includes(c.state)) {
+      throw new EmulatorActionError(
+        409,
+        `cannot ${action} contract ${c.id} in state "${c.state}" (allowed: ${allowed.join(', ')})`,
+      );
+    }
+  }
+
+  private setState(c: OneflowApiContract, state: ContractState, at: string): void {
+    c.state = state;
+    c.state_updated_time = at;
+    c.updated_time = at;
+  }
+}

@@ -1,0 +1,440 @@
+import { z } from 'zod';
+import { ApiError } from '../http/api-error';
+import { jsonRequest } from '../http/json-request';
+import {
+  type AppointmentDraft,
+  type AppointmentEntity,
+  type ContactEntity,
+  type FieldInfoBase,
+  type MdoListItem,
+  type PersonEntity,
+  type PersonMatch,
+  type QuoteAlternative,
+  type QuoteAlternativeRecalculated,
+  type QuoteEntity,
+  type QuoteLine,
+  type QuoteLineChangedField,
+  type QuoteVersion,
+  type SaleActivity,
+  type SaleEntity,
+  type UserDefinedFieldInfo,
+  agentsInvalidRequestSchema,
+  appointmentEntitySchema,
+  contactEntitySchema,
+  fieldInfoBaseSchema,
+  mdoListItemSchema,
+  odataListSchema,
+  personArchiveRowSchema,
+  personEntitySchema,
+  quoteAlternativeRecalculatedSchema,
+  quoteAlternativeSchema,
+  quoteEntitySchema,
+  quoteLineSchema,
+  quoteVersionSchema,
+  restErrorBodySchema,
+  saleActivityRowSchema,
+  saleEntitySchema,
+  userDefinedFieldInfoSchema,
+} from './entities';
+
+/** The REST resources whose custom fields Smart Sync reads and writes (API names). */
+export type SuperOfficeEntityName = 'Sale' | 'Contact' | 'Person';
+
+/** RFC 6902 operations SuperOffice supports (no move, no copy). Paths are case-insensitive. */
+export type JsonPatchOperation =
+  | { op: 'add' | 'replace' | 'test'; path: string; value: unknown }
+  | { op: 'remove'; path: string };
+
+export interface SuperOfficeClientOptions {
+  /** The tenant's web API base, e.g. https://sod2.superoffice.com/Cust12345/api. */
+  apiUrl: string;
+  /**
+   * An OAuth access token ("8A:…") or a system-user ticket ("7T:…"). A function is asked
+   * before every call, so a refreshing token source can sit behind it.
+   */
+  accessToken: string | (() => string | Promise<string>);
+  /** The app's client secret; sent as SO-AppToken with a "7T:" ticket, which Online requires. */
+  appToken?: string;
+  /** Per request; default 30 s. */
+  timeoutMs?: number;
+}
+
+export interface RequestOptions {
+  /** Cancels the call (e.g. a Temporal activity's cancellation signal). */
+  signal?: AbortSignal;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const SERVICE = 'superoffice';
+const PERSON_ARCHIVE_COLUMNS = 'personId,contactId,fullName,email/emailAddress';
+const SALE_ACTIVITY_COLUMNS = 'saleId,date,text';
+
+/**
+ * A thin, typed client of the SuperOffice CRM Web API: REST entities under `/v1/{Entity}`
+ * and the Quote agent under `/v1/Agents/Quote/{Method}`. It speaks HTTP and translates
+ * failures into ApiError; it decides nothing about what to write.
+ */
+export class SuperOfficeClient {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: SuperOfficeClientOptions) {
+    const apiUrl = options.apiUrl.replace(/\/+$/, '');
+    if (!/^https?:\/\//i.test(apiUrl)) {
+      throw new TypeError(`SuperOffice apiUrl must be an http(s) URL, got "${options.apiUrl}"`);
+    }
+    this.baseUrl = `${apiUrl}/v1`;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!(this.timeoutMs > 0)) throw new TypeError(`timeoutMs must be positive, got ${this.timeoutMs}`);
+  }
+
+  // Sale, Company (Contact), Contact (Person)
+
+  getSale(saleId: number, opts?: RequestOptions): Promise<SaleEntity> {
+    return this.rest('GET', `Sale/${idSegment('Sale', saleId)}`, saleEntitySchema, opts);
+  }
+
+  getCompany(contactId: number, opts?: RequestOptions): Promise<ContactEntity> {
+    return this.rest('GET', `Contact/${idSegment('Contact', contactId)}`, contactEntitySchema, opts);
+  }
+
+  getPerson(personId: number, opts?: RequestOptions): Promise<PersonEntity> {
+    return this.rest('GET', `Person/${idSegment('Person', personId)}`, personEntitySchema, opts);
+  }
+
+  /** JSON Patch; answers the whole updated Sale. A failed `test` op is an ApiError `conflict`. */
+  patchSale(saleId: number, ops: JsonPatchOperation[], opts?: RequestOptions): Promise<SaleEntity> {
+    return this.rest('PATCH', `Sale/${idSegment('Sale', saleId)}`, saleEntitySchema, { ...opts, body: ops });
+  }
+
+  patchCompany(contactId: number, ops: JsonPatchOperation[], opts?: RequestOptions): Promise<ContactEntity> {
+    return this.rest('PATCH', `Contact/${idSegment('Contact', contactId)}`, contactEntitySchema, {
+      ...opts,
+      body: ops,
+    });
+  }
+
+  patchPerson(personId: number, ops: JsonPatchOperation[], opts?: RequestOptions): Promise<PersonEntity> {
+    return this.rest('PATCH', `Person/${idSegment('Person', personId)}`, personEntitySchema, {
+      ...opts,
+      body: ops,
+    });
+  }
+
+  /** The Company's Contacts, from the `Person` archive (one row per person and e-mail address). */
+  async listCompanyPersons(contactId: number, opts?: RequestOptions): Promise<PersonMatch[]> {
+    const list = await this.rest(
+      'GET',
+      `Contact/${idSegment('Contact', contactId)}/Persons`,
+      odataListSchema(personArchiveRowSchema),
+      { ...opts, query: { $select: PERSON_ARCHIVE_COLUMNS } },
+    );
+    return list.value.map((row) => toPersonMatch(row));
+  }
+
+  /**
+   * Contacts anywhere in the tenant with this e-mail address, through the `Person` archive's
+   * `email/emailAddress` column.
+   */
+  async findPersonsByEmail(email: string, opts?: RequestOptions): Promise<PersonMatch[]> {
+    const list = await this.rest('GET', 'Person', odataListSchema(personArchiveRowSchema), {
+      ...opts,
+      query: { $select: PERSON_ARCHIVE_COLUMNS, $filter: `email/emailAddress eq ${odataString(email)}` },
+    });
+    return list.value.map((row) => toPersonMatch(row));
+  }
+
+  // Activities (Appointment)
+
+  /** Follow-ups and documents linked to the Sale, from the `SaleActivity` archive. */
+  async listSaleActivities(saleId: number, opts?: RequestOptions): Promise<SaleActivity[]> {
+    const list = await this.rest(
+      'GET',
+      `Sale/${idSegment('Sale', saleId)}/Activities`,
+      odataListSchema(saleActivityRowSchema),
+      { ...opts, query: { $select: SALE_ACTIVITY_COLUMNS } },
+    );
+    return list.value.map((row, index) => {
+      if (row.PrimaryKey === undefined) {
+        throw invalidRow(`Sale/${saleId}/Activities`, index, 'PrimaryKey');
+      }
+      return {
+        id: row.PrimaryKey,
+        entityName: row.EntityName ?? '',
+        text: row.text ?? '',
+        ...(row.date ? { date: row.date } : {}),
+      };
+    });
+  }
+
+  createAppointment(draft: AppointmentDraft, opts?: RequestOptions): Promise<AppointmentEntity> {
+    return this.rest('POST', 'Appointment', appointmentEntitySchema, { ...opts, body: draft });
+  }
+
+  getAppointment(appointmentId: number, opts?: RequestOptions): Promise<AppointmentEntity> {
+    return this.rest('GET', `Appointment/${idSegment('Appointment', appointmentId)}`, appointmentEntitySchema, opts);
+  }
+
+  // Field metadata
+
+  /** Published user-defined fields and extra fields (not the standard ones). */
+  getCustomFields(entity: SuperOfficeEntityName, opts?: RequestOptions): Promise<FieldInfoBase[]> {
+    return this.rest('GET', `${entity}/CustomField`, z.array(fieldInfoBaseSchema), opts);
+  }
+
+  /** The published udef layout: ProgId, type, TextLength, list id, read-only flag. */
+  getPublishedUdefs(entity: SuperOfficeEntityName, opts?: RequestOptions): Promise<UserDefinedFieldInfo[]> {
+    return this.rest('GET', `${entity}/UdefLayout/Published`, z.array(userDefinedFieldInfoSchema), opts);
+  }
+
+  /** Items of a list, e.g. "udlist12" for a List udef (its `MdoListName`). */
+  getMdoList(listName: string, opts?: RequestOptions): Promise<MdoListItem[]> {
+    if (!/^[\w.:-]+$/.test(listName)) {
+      throw new ApiError(SERVICE, 'rejected', `MDO list name "${listName}" is not a valid list name`);
+    }
+    return this.rest('GET', `MDOList/${encodeURIComponent(listName)}`, z.array(mdoListItemSchema), opts);
+  }
+
+  // Quote agent (Sale products)
+
+  /** The Sale's quote, or null when the Sale has none (the Agents answer null for that). */
+  getQuoteEntityFromSaleId(saleId: number, opts?: RequestOptions): Promise<QuoteEntity | null> {
+    return this.agent('GetQuoteEntityFromSaleId', { SaleId: positiveId('Sale', saleId) }, quoteEntitySchema, opts);
+  }
+
+  getQuoteVersion(quoteVersionId: number, opts?: RequestOptions): Promise<QuoteVersion> {
+    return this.agentRequired(
+      'GetQuoteVersion',
+      { QuoteVersionId: positiveId('QuoteVersion', quoteVersionId) },
+      quoteVersionSchema,
+      `QuoteVersion ${quoteVersionId}`,
+      opts,
+    );
+  }
+
+  getQuoteAlternatives(quoteVersionId: number, opts?: RequestOptions): Promise<QuoteAlternative[]> {
+    return this.agentRequired(
+      'GetQuoteAlternatives',
+      { QuoteVersionId: positiveId('QuoteVersion', quoteVersionId) },
+      z.array(quoteAlternativeSchema),
+      `QuoteVersion ${quoteVersionId}`,
+      opts,
+    );
+  }
+
+  getQuoteLines(quoteAlternativeId: number, opts?: RequestOptions): Promise<QuoteLine[]> {
+    return this.agentRequired(
+      'GetQuoteLines',
+      { QuoteAlternativeId: positiveId('QuoteAlternative', quoteAlternativeId) },
+      z.array(quoteLineSchema),
+      `QuoteAlternative ${quoteAlternativeId}`,
+      opts,
+    );
+  }
+
+  /**
+   * Asks SuperOffice to recompute a line after Smart Sync changed some of its fields. The
+   * answer is not saved: pass it to saveQuoteLine. `changedFields` are plain field names;
+   * they go on the wire in the documented `QuoteLine.Quantity` form.
+   */
+  recalculateQuoteLine(
+    line: QuoteLine,
+    changedFields: QuoteLineChangedField[],
+    opts?: RequestOptions,
+  ): Promise<QuoteLine> {
+    return this.agentRequired(
+      'RecalculateQuoteLine',
+      { QuoteLine: line, ChangedFields: changedFields.map((f) => `QuoteLine.${f}`) },
+      quoteLineSchema,
+      `QuoteLine ${line.QuoteLineId}`,
+      opts,
+    );
+  }
+
+  saveQuoteLine(line: QuoteLine, opts?: RequestOptions): Promise<QuoteLine> {
+    return this.agentRequired(
+      'SaveQuoteLine',
+      { QuoteLine: line },
+      quoteLineSchema,
+      `QuoteLine ${line.QuoteLineId}`,
+      opts,
+    );
+  }
+
+  /** Recomputes the alternative's totals from its lines (and the Sale's Amount when the quote says so). */
+  recalculateQuoteAlternative(
+    quoteAlternativeId: number,
+    opts?: RequestOptions,
+  ): Promise<QuoteAlternativeRecalculated> {
+    return this.agentRequired(
+      'RecalculateQuoteAlternative',
+      // The request field is named QuoteAlternative but carries the id (Swagger: int32).
+      { QuoteAlternative: positiveId('QuoteAlternative', quoteAlternativeId) },
+      quoteAlternativeRecalculatedSchema,
+      `QuoteAlternative ${quoteAlternativeId}`,
+      opts,
+    );
+  }
+
+  // Transport
+
+  private async rest<T extends z.ZodType>(
+    method: 'GET' | 'POST' | 'PATCH',
+    path: string,
+    schema: T,
+    opts: RequestOptions & { body?: unknown; query?: Record<string, string> } = {},
+  ): Promise<z.output<T>> {
+    const token = await this.currentToken();
+    const query = Object.entries(opts.query ?? {})
+      // `$` and `/` are left readable: SuperOffice's own samples write `$filter=…` and `email/emailAddress`.
+      .map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%24/g, '$').replace(/%2F/gi, '/')}`)
+      .join('&');
+    return jsonRequest({
+      service: SERVICE,
+      method,
+      url: `${this.baseUrl}/${path}${query ? `?${query}` : ''}`,
+      headers: this.authHeaders(token),
+      body: opts.body,
+      schema,
+      timeoutMs: this.timeoutMs,
+      describeError: (status, body) => redact(describeError(status, body), this.secrets(token)),
+      signal: opts.signal,
+    });
+  }
+
+  /**
+   * The Agents "do not return HTTP errors": a missing object is 200 with null, a bad
+   * parameter is 200 with {Message, MessageDetail}. Null is returned as is here.
+   */
+  private async agent<T extends z.ZodType>(
+    method: string,
+    body: unknown,
+    schema: T,
+    opts?: RequestOptions,
+  ): Promise<z.output<T> | null> {
+    const path = `Agents/Quote/${method}`;
+    const answer = await this.rest('POST', path, z.unknown(), { ...opts, body });
+    if (answer === null || answer === undefined) return null;
+    const where = { method: 'POST', path: this.pathname(path), status: 200 };
+    const invalid = agentsInvalidRequestSchema.safeParse(answer);
+    if (invalid.success && ('MessageDetail' in invalid.data || invalid.data.Message === 'The request is invalid.')) {
+      const detail = invalid.data.MessageDetail ? ` ${invalid.data.MessageDetail}` : '';
+      const token = await this.currentToken();
+      const message = redact({ message: `${invalid.data.Message}${detail}` }, this.secrets(token)).message;
+      throw new ApiError(SERVICE, 'rejected', `POST ${where.path} → 200: ${message}`, where);
+    }
+    const parsed = schema.safeParse(answer);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const at = first?.path.length ? first.path.join('.') : '(root)';
+      throw new ApiError(
+        SERVICE,
+        'invalid_response',
+        `POST ${where.path} answered 200 with an unexpected body: ${at}: ${first?.message ?? 'invalid'}`,
+        where,
+      );
+    }
+    return parsed.data;
+  }
+
+  /** An Agents call where null means the object asked for by id does not exist. */
+  private async agentRequired<T extends z.ZodType>(
+    method: string,
+    body: unknown,
+    schema: T,
+    what: string,
+    opts?: RequestOptions,
+  ): Promise<z.output<T>> {
+    const answer = await this.agent(method, body, schema, opts);
+    if (answer === null) {
+      const path = this.pathname(`Agents/Quote/${method}`);
+      throw new ApiError(SERVICE, 'not_found', `POST ${path} → 200 null: ${what} not found`, {
+        method: 'POST',
+        path,
+        status: 200,
+      });
+    }
+    return answer;
+  }
+
+  private async currentToken(): Promise<string> {
+    const { accessToken } = this.options;
+    const token = typeof accessToken === 'function' ? await accessToken() : accessToken;
+    if (!token) throw new ApiError(SERVICE, 'unauthorized', 'no SuperOffice access token configured');
+    return token;
+  }
+
+  private authHeaders(token: string): Record<string, string> {
+    if (this.options.appToken && token.startsWith('7T:')) {
+      return { Authorization: `SOTicket ${token}`, 'SO-AppToken': this.options.appToken };
+    }
+    return { Authorization: `Bearer ${token}` };
+  }
+
+  private secrets(token: string): string[] {
+    return [token, this.options.appToken ?? ''].filter((s) => s.length >= 4);
+  }
+
+  private pathname(path: string): string {
+    return new URL(`${this.baseUrl}/${path}`).pathname;
+  }
+}
+
+/** SuperOffice's REST error body, the Agents' {Message, MessageDetail}, or whatever text came. */
+export function describeError(status: number, body: unknown): { message: string; code?: string } {
+  const rest = restErrorBodySchema.safeParse(body);
+  if (rest.success) {
+    const code = rest.data.ErrorType || undefined;
+    return { message: rest.data.ErrorMessage || code || `HTTP ${status}`, ...(code ? { code } : {}) };
+  }
+  const agents = agentsInvalidRequestSchema.safeParse(body);
+  if (agents.success) {
+    const detail = agents.data.MessageDetail ? ` ${agents.data.MessageDetail}` : '';
+    return { message: `${agents.data.Message}${detail}` };
+  }
+  if (typeof body === 'string' && body.trim()) {
+    const text = body.trim().replace(/\s+/g, ' ');
+    return { message: text.length > 300 ? `${text.slice(0, 300)}…` : text };
+  }
+  return { message: `HTTP ${status}` };
+}
+
+function redact<T extends { message: string }>(described: T, secrets: string[]): T {
+  let message = described.message;
+  for (const secret of secrets) message = message.split(secret).join('[redacted]');
+  return { ...described, message };
+}
+
+function positiveId(kind: string, id: number): number {
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    throw new ApiError(SERVICE, 'rejected', `${kind} id must be a positive integer, got ${String(id)}`);
+  }
+  return id;
+}
+
+function idSegment(kind: string, id: number): string {
+  return String(positiveId(kind, id));
+}
+
+/** An OData string literal: single quotes, a quote inside doubled. */
+function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function invalidRow(path: string, index: number, column: string): ApiError {
+  return new ApiError(SERVICE, 'invalid_response', `GET ${path}: row ${index} has no ${column}`, {
+    method: 'GET',
+    path,
+  });
+}
+
+function toPersonMatch(row: z.output<typeof personArchiveRowSchema>): PersonMatch {
+  const personId = row.personId ?? row.PrimaryKey;
+  if (personId === undefined) throw invalidRow('Person archive', 0, 'personId');
+  return {
+    personId,
+    ...(row.contactId ? { contactId: row.contactId } : {}),
+    fullName: row.fullName ?? '',
+    email: row['email/emailAddress'] ?? '',
+  };
+}

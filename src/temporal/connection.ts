@@ -1,0 +1,58 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+}
+
+export class TemporalUnreachableError extends Error {
+  override readonly name = 'TemporalUnreachableError';
+}
+
+function unreachable(target: TemporalTarget, err: unknown, fromEnv: boolean): TemporalUnreachableError {
+  const what = fromEnv ? `TEMPORAL_ADDRESS=${target.address}` : `the Temporal server at ${target.address}`;
+  const hint = fromEnv
+    ? 'Check the address and that the server is running, or unset TEMPORAL_ADDRESS to run the embedded dev server.'
+    : '';
+  return new TemporalUnreachableError(
+    `${what}: cannot reach Temporal there (${(err as Error).message.split('\n')[0]}). ${hint}`.trim(),
+  );
+}
+
+/** A client for starting and querying workflows; fails fast with a clear message. */
+export async function connectClient(
+  target: TemporalTarget,
+  { fromEnv = false, connectTimeoutMs = 10_000 } = {},
+): Promise<{ client: Client; connection: Connection }> {
+  try {
+    const connection = await Connection.connect({ address: target.address, connectTimeout: connectTimeoutMs });
+    // connect() succeeds lazily on some failures; one cheap call proves the server answers.
+    await connection.workflowService.getSystemInfo({});
+    await connection.workflowService.describeNamespace({ namespace: target.namespace }).catch((err: Error) => {
+      throw new Error(`namespace "${target.namespace}" is not available: ${err.message}`);
+    });
+    return { client: new Client({ connection, namespace: target.namespace }), connection };
+  } catch (err) {
+    throw unreachable(target, err, fromEnv);
+  }
+}
+
+/** The worker's own connection (a native, Rust-side one). */
+export async function connectWorker(target: TemporalTarget, { fromEnv = false } = {}): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect({ address: target.address });
+  } catch (err) {
+    throw unreachable(target, err, fromEnv);
+  }
+}
+
+/** True when the frontend answers within `timeoutMs`. */
+export async function isTemporalReachable(connection: Connection, timeoutMs = 2_000): Promise<boolean> {
+  try {
+    await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
+    return true;
+  } catch {
+    return false;
+  }
+}
