@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from '../logging/logger';
+import { oneflowTaskQueue } from './task-queues';
 
 /**
  * Two workers share one connection:
@@ -13,10 +14,6 @@ import type { Logger } from '../logging/logger';
 
 /** Oneflow's documented limit, 2000 per 5 minutes per token, with headroom for manual calls. */
 export const ONEFLOW_ACTIVITIES_PER_SECOND = (2000 / 300) * 0.95;
-
-export function oneflowTaskQueue(taskQueue: string): string {
-  return `${taskQueue}-oneflow`;
-}
 
 export interface WorkerSetup {
   connection: NativeConnection;

@@ -2,7 +2,12 @@ import type { EmulatorHooks } from '../control-plane';
 import type { ContractState, OneflowApiContract } from './contract-shape';
 import { injectedErrorBody } from './error-bodies';
 import { formatOneflowTime } from './oneflow-time';
-import { DOCUMENTED_RATE_LIMIT, type RateLimitConfig, SlidingWindowRateLimiter, maskToken } from './rate-limiter';
+import {
+  DOCUMENTED_RATE_LIMIT,
+  type RateLimitConfig,
+  SlidingWindowRateLimiter,
+  maskToken,
+} from './rate-limiter';
 import {
   type ContractSeedInput,
   IdAllocator,
@@ -206,7 +211,9 @@ export class OneflowEmulator {
     const now = new Date();
     const at = formatOneflowTime(now);
     c.published_time = at;
-    for (const participant of c.parties.flatMap((p) => p.participants)) participant.delivery_status = 'success';
+    for (const participant of c.parties.flatMap((p) => p.participants)) {
+      participant.delivery_status = 'success';
+    }
     this.setState(c, 'pending', at);
     return { contract: structuredClone(c), delivery: this.emit(id, 'contract:publish', now) };
   }
@@ -215,8 +222,12 @@ export class OneflowEmulator {
   decline(id: number): ActionResult {
     const c = this.mustFind(id);
     this.requireState(c, ['pending', 'overdue'], 'decline');
-    const decliner = c.parties.filter((p) => !p.my_party).flatMap((p) => p.participants.filter((x) => x.signatory))[0];
-    if (!decliner) throw new EmulatorActionError(409, `contract ${id} has no counterparty signatory to decline it`);
+    const decliner = c.parties
+      .filter((p) => !p.my_party)
+      .flatMap((p) => p.participants.filter((x) => x.signatory))[0];
+    if (!decliner) {
+      throw new EmulatorActionError(409, `contract ${id} has no counterparty signatory to decline it`);
+    }
     const now = new Date();
     const at = formatOneflowTime(now);
     decliner.sign_state = 'declined';
@@ -231,12 +242,19 @@ export class OneflowEmulator {
    */
   emitEvent(id: number, type: string, signatureOverride?: string): ActionResult {
     const c = this.contracts.get(id);
-    return { contract: c ? structuredClone(c) : null, delivery: this.emit(id, type, new Date(), signatureOverride) };
+    return {
+      contract: c ? structuredClone(c) : null,
+      delivery: this.emit(id, type, new Date(), signatureOverride),
+    };
   }
 
   private emit(contractId: number, type: string, at: Date, signatureOverride?: string): WebhookDelivery {
     const eventId = this.nextEventId++;
-    return this.dispatcher.dispatch({ ...this.webhook }, { contractId, eventId, type, at }, signatureOverride);
+    return this.dispatcher.dispatch(
+      { ...this.webhook },
+      { contractId, eventId, type, at },
+      signatureOverride,
+    );
   }
 
   private mustFind(id: number): OneflowApiContract {

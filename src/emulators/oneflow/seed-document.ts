@@ -124,7 +124,11 @@ export const contractSeedSchema = z
     const seen = new Set<string>();
     c.data_fields.forEach((f, i) => {
       if (seen.has(f.custom_id)) {
-        ctx.addIssue({ code: 'custom', path: ['data_fields', i, 'custom_id'], message: `duplicate custom_id "${f.custom_id}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['data_fields', i, 'custom_id'],
+          message: `duplicate custom_id "${f.custom_id}"`,
+        });
       }
       seen.add(f.custom_id);
     });
@@ -146,12 +150,24 @@ export const contractSeedSchema = z
       }),
     );
     // Reference §2: "up to 150 products in total to all product groups in one contract".
-    if (products > 150) ctx.addIssue({ code: 'custom', path: ['product_groups'], message: 'at most 150 products per contract' });
+    if (products > 150) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['product_groups'],
+        message: 'at most 150 products per contract',
+      });
+    }
     // Reference §2 parties: "at most 40 participants across all parties in one contract".
     const participants = c.parties.reduce((n, p) => n + p.participants.length, 0);
-    if (participants > 40) ctx.addIssue({ code: 'custom', path: ['parties'], message: 'at most 40 participants per contract' });
+    if (participants > 40) {
+      ctx.addIssue({ code: 'custom', path: ['parties'], message: 'at most 40 participants per contract' });
+    }
     if (c.parties.filter((p) => p.my_party).length > 1) {
-      ctx.addIssue({ code: 'custom', path: ['parties'], message: 'only one party can be my_party (the owner side)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['parties'],
+        message: 'only one party can be my_party (the owner side)',
+      });
     }
     if (c.state === 'draft' && c.published_time) {
       ctx.addIssue({ code: 'custom', path: ['published_time'], message: 'a draft has not been published' });
@@ -179,7 +195,13 @@ export const oneflowSeedSchema = z
   .superRefine((doc, ctx) => {
     const ids = new Set<number>();
     doc.contracts.forEach((c, i) => {
-      if (ids.has(c.id)) ctx.addIssue({ code: 'custom', path: ['contracts', i, 'id'], message: `duplicate contract id ${c.id}` });
+      if (ids.has(c.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['contracts', i, 'id'],
+          message: `duplicate contract id ${c.id}`,
+        });
+      }
       ids.add(c.id);
     });
   });
@@ -241,7 +263,13 @@ export function expandContract(seed: ContractSeed, ids: IdAllocator, now: Date):
     participants: party.participants.map((p): OneflowParticipant => {
       let signState = p.sign_state ?? defaultSignState(seed.state, p.signatory);
       // A declined contract was declined by someone: the first counterparty signatory.
-      if (p.sign_state === undefined && seed.state === 'declined' && !party.my_party && p.signatory && !declinedOne) {
+      if (
+        p.sign_state === undefined &&
+        seed.state === 'declined' &&
+        !party.my_party &&
+        p.signatory &&
+        !declinedOne
+      ) {
         signState = 'declined';
         declinedOne = true;
       }
@@ -288,18 +316,16 @@ export function expandContract(seed: ContractSeed, ids: IdAllocator, now: Date):
       quantity_precision: 0,
     },
     _private_ownerside: { ...stamps },
-    products: group.products.map(
-      (p): OneflowProduct => ({
-        id: ids.take(p.id),
-        name: p.name,
-        description: p.description,
-        counterparty_lock: p.counterparty_lock,
-        price_1: priceFrom(p.price_1),
-        price_2: priceFrom(p.price_2),
-        quantity: { amount: p.quantity, type: p.quantity_type },
-        _private_ownerside: { ...stamps, custom_id: p.custom_id },
-      }),
-    ),
+    products: group.products.map((p): OneflowProduct => ({
+      id: ids.take(p.id),
+      name: p.name,
+      description: p.description,
+      counterparty_lock: p.counterparty_lock,
+      price_1: priceFrom(p.price_1),
+      price_2: priceFrom(p.price_2),
+      quantity: { amount: p.quantity, type: p.quantity_type },
+      _private_ownerside: { ...stamps, custom_id: p.custom_id },
+    })),
   }));
 
   // The contract value is what the product table sums to (price_1 final amount × quantity).
@@ -314,7 +340,11 @@ export function expandContract(seed: ContractSeed, ids: IdAllocator, now: Date):
     published_time: published,
     updated_time: stateUpdated,
     signing_period_expiry_time: seed.signing_period_expiry_time,
-    _private: { name: seed.name, value: { amount: money(value), currency: seed.currency }, workspace_id: seed.workspace_id },
+    _private: {
+      name: seed.name,
+      value: { amount: money(value), currency: seed.currency },
+      workspace_id: seed.workspace_id,
+    },
     _private_ownerside: {
       created_time: created,
       template_id: seed.template_id,

@@ -159,7 +159,8 @@ export class WebhookDispatcher {
       await res.arrayBuffer().catch(() => undefined);
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      record.error = e.name === 'TimeoutError' ? `timed out after ${settings.timeoutMs} ms` : (e.cause?.code ?? e.message);
+      record.error =
+        e.name === 'TimeoutError' ? `timed out after ${settings.timeoutMs} ms` : (e.cause?.code ?? e.message);
     }
     record.finishedAt = new Date().toISOString();
     entry.abort = undefined;
@@ -170,7 +171,8 @@ export class WebhookDispatcher {
     } else if (delivery.attempts.length >= MAX_ATTEMPTS) {
       delivery.status = 'failed';
     } else {
-      const delayMs = (RETRY_DELAYS_SECONDS[delivery.attempts.length - 1] ?? 3600) * 1000 * settings.retryScale;
+      const delayMs =
+        (RETRY_DELAYS_SECONDS[delivery.attempts.length - 1] ?? 3600) * 1000 * settings.retryScale;
       delivery.nextAttemptAt = new Date(Date.now() + delayMs).toISOString();
       entry.timer = setTimeout(() => void this.attempt(entry, url, settings), delayMs);
       return;

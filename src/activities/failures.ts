@@ -1,0 +1,41 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { ApiError, type ApiErrorKind } from '../http/api-error';
+
+/** Temporal failure types, matched by the workflow's nonRetryableErrorTypes. */
+const FAILURE_TYPE: Record<ApiErrorKind, string> = {
+  unauthorized: 'Unauthorized',
+  forbidden: 'Forbidden',
+  not_found: 'NotFound',
+  conflict: 'Conflict',
+  rejected: 'Rejected',
+  rate_limited: 'RateLimited',
+  server_error: 'ServerError',
+  timeout: 'Timeout',
+  network: 'Network',
+  invalid_response: 'InvalidResponse',
+};
+
+/**
+ * Turns a client error into the failure Temporal acts on: errors retrying cannot fix
+ * stop at once; transient ones are retried by the activity's retry policy, after the
+ * service's own Retry-After when it sent one.
+ */
+export function toActivityFailure(err: unknown, context?: string): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof ApiError) {
+    return ApplicationFailure.create({
+      type: FAILURE_TYPE[err.kind],
+      message: context ? `${context}: ${err.message}` : err.message,
+      nonRetryable: !err.retryable,
+      nextRetryDelay: err.retryable ? err.details.retryAfterMs : undefined,
+    });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  // An unknown error is most likely a bug: retrying will not fix it, but the policy's
+  // attempts bound the cost, and a failure here should not hide a transient cause.
+  return ApplicationFailure.create({ type: 'Unexpected', message: context ? `${context}: ${message}` : message });
+}
+
+export function nonRetryable(type: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true });
+}

@@ -1,0 +1,30 @@
+import { ApiError } from '../http/api-error';
+import type { Logger } from '../logging/logger';
+import type { OneflowClient } from '../oneflow/client';
+import { type ContractFacts, toContractFacts } from '../mapping/contract-facts';
+import { nonRetryable, toActivityFailure } from './failures';
+
+/**
+ * Step 1: the contract, from the Oneflow API. The webhook body is trusted for nothing
+ * but the contract id, so the state is checked here: only a signed contract is synced.
+ */
+export function fetchContractActivity(deps: { oneflow: OneflowClient; logger: Logger }) {
+  return async function fetchSignedContract(contractId: number): Promise<ContractFacts> {
+    let contract;
+    try {
+      contract = await deps.oneflow.getContract(contractId);
+    } catch (err) {
+      if (err instanceof ApiError && err.kind === 'not_found') {
+        throw nonRetryable('ContractNotFound', `Oneflow has no contract ${contractId} (or the API token cannot see it)`);
+      }
+      throw toActivityFailure(err, `fetching Oneflow contract ${contractId}`);
+    }
+    if (contract.state !== 'signed') {
+      throw nonRetryable(
+        'ContractNotSigned',
+        `contract ${contractId} is "${contract.state}" in Oneflow, not signed by all parties; nothing was written`,
+      );
+    }
+    return toContractFacts(contract);
+  };
+}

@@ -1,0 +1,51 @@
+import { ApiError } from '../http/api-error';
+import type { Logger } from '../logging/logger';
+import type { PropertyResult, ResourceResult } from '../mapping/outcome';
+import type { SuperOfficeClient } from '../superoffice/client';
+import type { ProductsUpdate } from '../workflows/sync-types';
+import { nonRetryable, toActivityFailure } from './failures';
+
+/**
+ * Step 3, the Sale's products: each planned quote line gets its new quantity, unit price
+ * and discount, is recalculated by SuperOffice (RecalculateQuoteLine) and saved; then
+ * the alternative is recalculated, which also moves the Sale's amount when the quote
+ * drives it. Values are absolute, so a retry after a lost answer writes the same thing.
+ */
+export function updateProductsActivity(deps: { superoffice: SuperOfficeClient; logger: Logger }) {
+  const so = deps.superoffice;
+  return async function updateProducts(update: ProductsUpdate): Promise<ResourceResult> {
+    try {
+      const lines = new Map((await so.getQuoteLines(update.quoteAlternativeId)).map((l) => [l.QuoteLineId, l]));
+      const properties: PropertyResult[] = [];
+      for (const write of update.lines) {
+        const line = lines.get(write.quoteLineId);
+        if (!line) {
+          properties.push({
+            property: write.name,
+            status: 'failed',
+            source: write.source,
+            reason: `quote line ${write.quoteLineId} was removed from the quote while the sync ran`,
+          });
+          continue;
+        }
+        const recalculated = await so.recalculateQuoteLine({ ...line, ...write.changes }, write.changedFields);
+        await so.saveQuoteLine(recalculated);
+        properties.push({ property: write.name, status: 'written', display: write.display, source: write.source });
+      }
+      if (properties.some((p) => p.status === 'written')) await so.recalculateQuoteAlternative(update.quoteAlternativeId);
+      const all = [...properties, ...update.planned];
+      const anyWritten = all.some((p) => p.status === 'written');
+      return {
+        type: 'Products',
+        id: update.saleId,
+        status: anyWritten ? 'updated' : all.some((p) => p.status === 'failed') ? 'failed' : 'unchanged',
+        properties: all,
+      };
+    } catch (err) {
+      if (err instanceof ApiError && err.kind === 'not_found') {
+        throw nonRetryable('NotFound', `the quote of Sale ${update.saleId} changed in SuperOffice: ${err.message}`);
+      }
+      throw toActivityFailure(err, `updating the products of Sale ${update.saleId}`);
+    }
+  };
+}

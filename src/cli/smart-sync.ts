@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, loadSettings } from '../config/env';
+import { createLogger } from '../logging/logger';
+import { describeCliSource, findTemporalCli } from '../temporal/cli-binary';
+
+const USAGE = `smart-sync <command>
+
+Commands:
+  start                     run the service (webhooks, worker, admin API); with no
+                            TEMPORAL_ADDRESS it also runs the Temporal dev server and Web UI,
+                            with no ONEFLOW_API_URL/SUPEROFFICE_API_URL the demo emulators
+  resync <contractId>       start a manual re-run of a contract's sync, print its link
+  runs <contractId>         list the runs of a contract, newest first
+  temporal-cli              find the Temporal CLI, or build it with Go, and say where it is
+
+Options for resync and runs:
+  --url <url>               the running service (default http://localhost:$PORT or :3000)
+  --token <token>           admin token (default $SMART_SYNC_ADMIN_TOKEN)
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+async function adminCall(method: 'GET' | 'POST', path: string, url: string | undefined, token: string | undefined) {
+  const base = (url ?? `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, '');
+  const auth = token ?? process.env.SMART_SYNC_ADMIN_TOKEN ?? (process.env.ONEFLOW_API_URL || process.env.SUPEROFFICE_API_URL ? undefined : 'demo-admin-token');
+  if (!auth) fail('No admin token: pass --token or set SMART_SYNC_ADMIN_TOKEN.');
+  let res: Response;
+  try {
+    res = await fetch(`${base}${path}`, { method, headers: { Authorization: `Bearer ${auth}`, Accept: 'application/json' } });
+  } catch (err) {
+    fail(`Cannot reach Smart Sync at ${base} (${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}). Is it running (npm start)?`);
+  }
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) fail(`${method} ${path} → ${res.status}: ${String(body.error ?? JSON.stringify(body))}`);
+  return body;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { url: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  switch (command) {
+    case 'start': {
+      let settings;
+      try {
+        settings = loadSettings();
+      } catch (err) {
+        if (err instanceof ConfigError) fail(`Smart Sync cannot start. ${err.message}`);
+        throw err;
+      }
+      const logger = createLogger(settings.logLevel);
+      const { runService } = await import('../runtime/service');
+      await runService(settings, logger);
+      return;
+    }
+    case 'temporal-cli': {
+      const cli = await findTemporalCli({ report: (line) => process.stdout.write(`${line}\n`) });
+      process.stdout.write(`${describeCliSource(cli)}\n`);
+      return;
+    }
+    case 'resync': {
+      const id = rest[0];
+      if (!id || !/^\d+$/.test(id)) fail('Usage: smart-sync resync <contractId> (a Oneflow contract id, e.g. 9001)');
+      const body = await adminCall('POST', `/api/contracts/${id}/resync`, values.url, values.token);
+      process.stdout.write(
+        `Started a manual sync of contract ${id}.\n  workflow: ${String(body.workflowId)}\n  run:      ${String(body.runId)}\n  watch it: ${String(body.link)}\n`,
+      );
+      return;
+    }
+    case 'runs': {
+      const id = rest[0];
+      if (!id || !/^\d+$/.test(id)) fail('Usage: smart-sync runs <contractId>');
+      const body = await adminCall('GET', `/api/contracts/${id}/runs`, values.url, values.token);
+      const runs = (body.runs ?? []) as Array<Record<string, unknown>>;
+      if (runs.length === 0) process.stdout.write(`No runs of contract ${id} yet.\n`);
+      for (const r of runs) {
+        process.stdout.write(
+          `${String(r.startTime)}  ${String(r.status).padEnd(10)} ${String(r.outcome ?? '').padEnd(17)} ${String(r.trigger ?? '').padEnd(8)} ${String(r.link)}\n`,
+        );
+      }
+      return;
+    }
+    default:
+      fail(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import { smartSync, progressQuery } from '../workflows';
+import type { SmartSyncInput, SmartSyncResult, SyncProgress } from '../workflows/sync-types';
+import { CONTRACT_ID, OUTCOME, TRIGGER } from './search-attributes';
+
+/** The start call must not hang while Temporal is down: Oneflow gets a 503 and retries. */
+const START_DEADLINE_MS = 5_000;
+
+export class TemporalUnavailableError extends Error {
+  override readonly name = 'TemporalUnavailableError';
+}
+
+export interface StartedRun {
+  workflowId: string;
+  runId: string;
+  link: string;
+  /** True when this event's sync had already been started (a redelivery). */
+  duplicate: boolean;
+}
+
+export interface RunSummary {
+  workflowId: string;
+  runId: string;
+  status: string;
+  outcome?: string;
+  trigger?: string;
+  startTime: string;
+  closeTime?: string;
+  link: string;
+}
+
+export interface RunDetail extends RunSummary {
+  contractId?: number;
+  progress?: SyncProgress;
+  result?: SmartSyncResult;
+  failure?: string;
+}
+
+/**
+ * Starts and finds Smart Sync runs. Workflow ids make redelivery safe: one id per
+ * Oneflow event, so a redelivered event finds its run instead of starting another,
+ * while a re-sign (a new event) and a manual re-run (a new id) start new runs.
+ */
+export class TemporalSyncStarter {
+  constructor(
+    private readonly deps: {
+      client: Client;
+      taskQueue: string;
+      namespace: string;
+      uiUrl: string;
+      steps?: SmartSyncInput['steps'];
+    },
+  ) {}
+
+  link(workflowId: string, runId?: string): string {
+    const base = `${this.deps.uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(this.deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+    return runId ? `${base}/${encodeURIComponent(runId)}/history` : base;
+  }
+
+  static webhookWorkflowId(contractId: number, eventId: number): string {
+    return `smart-sync-contract-${contractId}-event-${eventId}`;
+  }
+
+  async startFromWebhook(contractId: number, eventId: number, callbackId: string): Promise<StartedRun> {
+    const workflowId = TemporalSyncStarter.webhookWorkflowId(contractId, eventId);
+    try {
+      const handle = await this.start(workflowId, { contractId, trigger: 'webhook', eventId, callbackId }, {
+        // A running sync of this event is reused; a finished one is not started again,
+        // unless it failed, so that a redelivery can recover a failed run.
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      });
+      return { workflowId, runId: handle.firstExecutionRunId, link: this.link(workflowId, handle.firstExecutionRunId), duplicate: false };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        return { workflowId, runId: '', link: this.link(workflowId), duplicate: true };
+      }
+      throw err;
+    }
+  }
+
+  async startManual(contractId: number, requestedBy = 'admin'): Promise<StartedRun> {
+    const workflowId = `smart-sync-contract-${contractId}-manual-${randomUUID()}`;
+    const handle = await this.start(workflowId, { contractId, trigger: 'manual', requestedBy }, {});
+    return { workflowId, runId: handle.firstExecutionRunId, link: this.link(workflowId, handle.firstExecutionRunId), duplicate: false };
+  }
+
+  private async start(
+    workflowId: string,
+    input: SmartSyncInput,
+    policies: { workflowIdConflictPolicy?: WorkflowIdConflictPolicy; workflowIdReusePolicy?: WorkflowIdReusePolicy },
+  ) {
+    const { client } = this.deps;
+    try {
+      return await client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+        client.workflow.start(smartSync, {
+          workflowId,
+          taskQueue: this.deps.taskQueue,
+          args: [{ ...input, steps: this.deps.steps }],
+          typedSearchAttributes: [
+            { key: CONTRACT_ID, value: input.contractId },
+            { key: TRIGGER, value: input.trigger },
+            { key: OUTCOME, value: 'running' },
+          ],
+          staticSummary: `Smart Sync of Oneflow contract ${input.contractId} (${input.trigger})`,
+          ...policies,
+        }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw err;
+      const e = err as Error & { code?: number };
+      // gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the server cannot be reached now.
+      if (e.code === 14 || e.code === 4 || /UNAVAILABLE|DEADLINE|ECONNREFUSED|deadline/i.test(e.message)) {
+        throw new TemporalUnavailableError(`Temporal is not reachable: ${e.message.split('\n')[0]}`);
+      }
+      throw err;
+    }
+  }
+
+  async listRuns(contractId: number, limit = 50): Promise<RunSummary[]> {
+    const runs: RunSummary[] = [];
+    const query = `WorkflowType = 'smartSync' AND ${CONTRACT_ID.name} = ${contractId} ORDER BY StartTime DESC`;
+    for await (const wf of this.deps.client.workflow.list({ query, pageSize: limit })) {
+      runs.push({
+        workflowId: wf.workflowId,
+        runId: wf.runId,
+        status: wf.status.name,
+        outcome: wf.typedSearchAttributes.get(OUTCOME),
+        trigger: wf.typedSearchAttributes.get(TRIGGER),
+        startTime: wf.startTime.toISOString(),
+        closeTime: wf.closeTime?.toISOString(),
+        link: this.link(wf.workflowId, wf.runId),
+      });
+      if (runs.length >= limit) break;
+    }
+    // The dev server's SQLite visibility ignores ORDER BY; sort here to be sure.
+    return runs.sort((a, b) => b.startTime.localeCompare(a.startTime));
+  }
+
+  /** Status of a run, with its result when finished and its progress while running. */
+  async describeRun(workflowId: string, runId?: string): Promise<RunDetail | null> {
+    const handle = this.deps.client.workflow.getHandle(workflowId, runId);
+    let desc;
+    try {
+      desc = await handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return null;
+      throw err;
+    }
+    const detail: RunDetail = {
+      workflowId: desc.workflowId,
+      runId: desc.runId,
+      status: desc.status.name,
+      outcome: desc.typedSearchAttributes.get(OUTCOME),
+      trigger: desc.typedSearchAttributes.get(TRIGGER),
+      contractId: desc.typedSearchAttributes.get(CONTRACT_ID),
+      startTime: desc.startTime.toISOString(),
+      closeTime: desc.closeTime?.toISOString(),
+      link: this.link(desc.workflowId, desc.runId),
+    };
+    if (desc.status.name === 'RUNNING') {
+      detail.progress = await handle.query(progressQuery).catch(() => undefined);
+    } else if (desc.status.name === 'COMPLETED') {
+      detail.result = (await handle.result()) as SmartSyncResult;
+    } else {
+      detail.failure = await handle.result().then(
+        () => undefined,
+        (err: Error & { cause?: Error }) => err.cause?.message ?? err.message,
+      );
+    }
+    return detail;
+  }
+}

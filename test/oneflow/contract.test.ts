@@ -1,0 +1,129 @@
+import { dataFieldCustomId, oneflowContractSchema, productCustomId } from '../../src/oneflow/contract';
+import { parseOneflowTime } from '../../src/oneflow/datetime';
+
+/** A contract as sparse as Oneflow might plausibly send: nulls, numbers, and unknown attributes. */
+const sparse = {
+  id: 5,
+  state: 'signed',
+  state_updated_time: '2026-01-02T03:04:05+0000',
+  brand_new_attribute: { anything: [1, 2] },
+  _private: { name: 'Sparse', value: null, workspace_id: 3 },
+  data_fields: [
+    { id: 1, name: 'A', value: null, _private_ownerside: { custom_id: 'a' } },
+    { id: 2, name: 'B', value: 1, custom_id: 'b' },
+    { id: 3, value: true, _private_ownerside: null },
+  ],
+  parties: [
+    {
+      id: 10,
+      type: 'individual',
+      name: null,
+      my_party: false,
+      participants: [{ id: 11, name: 'Kim', email: null, sign_state: 'signed', future_flag: 'x' }],
+    },
+  ],
+  product_groups: [
+    {
+      id: 20,
+      products: [
+        {
+          id: 21,
+          name: 'Thing',
+          price_1: {
+            amount: { amount: 90 },
+            base_amount: { amount: '100.5' },
+            discount_amount: null,
+            discount_percent: null,
+          },
+          quantity: { amount: '3', type: 'quantity' },
+          _private_ownerside: { custom_id: 'T-1' },
+        },
+        { id: 22, name: 'Bare', quantity: { amount: 1 } },
+      ],
+    },
+  ],
+};
+
+describe('oneflowContractSchema', () => {
+  it('parses a sparse contract: absent text becomes null, money is kept as sent', () => {
+    const c = oneflowContractSchema.parse(sparse);
+    expect(c.published_time).toBeNull();
+    expect(c._private?.name).toBe('Sparse');
+    expect(c.data_fields.map((f) => [dataFieldCustomId(f), f.value])).toEqual([
+      ['a', null],
+      ['b', '1'],
+      [null, '1'],
+    ]);
+    const kim = c.parties[0]!.participants[0]!;
+    expect(kim).toMatchObject({
+      name: 'Kim',
+      email: null,
+      title: null,
+      phone_number: null,
+      signatory: false,
+    });
+    const [thing, bare] = c.product_groups[0]!.products;
+    expect(productCustomId(thing!)).toBe('T-1');
+    expect(thing!.price_1).toEqual({
+      amount: { amount: 90 },
+      base_amount: { amount: '100.5' },
+      discount_amount: null,
+      discount_percent: null,
+    });
+    expect(thing!.quantity.amount).toBe('3');
+    expect(bare!.price_1).toBeNull();
+    expect(productCustomId(bare!)).toBeNull();
+  });
+
+  it('defaults absent lists to empty ones', () => {
+    const c = oneflowContractSchema.parse({ id: 1, state: 'draft' });
+    expect(c.data_fields).toEqual([]);
+    expect(c.parties).toEqual([]);
+    expect(c.product_groups).toEqual([]);
+  });
+
+  it('keeps attributes it does not know', () => {
+    expect(oneflowContractSchema.parse(sparse)).toHaveProperty('brand_new_attribute', { anything: [1, 2] });
+  });
+
+  it.each([
+    ['an unknown state', { ...sparse, state: 'archived' }],
+    ['an id that is not an integer', { ...sparse, id: '5' }],
+    ['a party without my_party', { ...sparse, parties: [{ id: 1, type: 'company', participants: [] }] }],
+    [
+      'a price that is neither text nor a number',
+      {
+        ...sparse,
+        product_groups: [
+          { id: 1, products: [{ id: 2, price_1: { amount: { amount: [10] } }, quantity: { amount: 1 } }] },
+        ],
+      },
+    ],
+    [
+      'a participant without sign_state',
+      { ...sparse, parties: [{ id: 1, type: 'company', my_party: true, participants: [{ id: 2 }] }] },
+    ],
+  ])('rejects %s, since Smart Sync relies on it', (_label, body) => {
+    expect(oneflowContractSchema.safeParse(body).success).toBe(false);
+  });
+});
+
+describe('parseOneflowTime', () => {
+  it("reads Oneflow's format, with no colon in the offset", () => {
+    expect(parseOneflowTime('2020-06-30T07:15:23+0000')?.toISOString()).toBe('2020-06-30T07:15:23.000Z');
+    expect(parseOneflowTime('2020-06-30T09:15:23+0200')?.toISOString()).toBe('2020-06-30T07:15:23.000Z');
+    expect(parseOneflowTime('2020-06-30T02:15:23-0500')?.toISOString()).toBe('2020-06-30T07:15:23.000Z');
+  });
+
+  it('also reads RFC 3339 forms', () => {
+    expect(parseOneflowTime('2020-06-30T07:15:23Z')?.toISOString()).toBe('2020-06-30T07:15:23.000Z');
+    expect(parseOneflowTime('2020-06-30T07:15:23.250+00:00')?.toISOString()).toBe('2020-06-30T07:15:23.250Z');
+  });
+
+  it('is null for nothing or nonsense', () => {
+    expect(parseOneflowTime(null)).toBeNull();
+    expect(parseOneflowTime('')).toBeNull();
+    expect(parseOneflowTime('yesterday')).toBeNull();
+    expect(parseOneflowTime('2020-13-45T07:15:23+0000')).toBeNull();
+  });
+});
