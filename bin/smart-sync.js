@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The compiled CLI lives in dist/; `npm install` builds it (see the prepare script).
+// The compiled CLI lives in dist/: `npm start` and `npm run build` create it.
 const path = require('node:path');
 const fs = require('node:fs');
 const entry = path.join(__dirname, '..', 'dist', 'cli', 'smart-sync.js');

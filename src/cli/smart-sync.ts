@@ -13,6 +13,7 @@ Commands:
   resync <contractId>       start a manual re-run of a contract's sync, print its link
   runs <contractId>         list the runs of a contract, newest first
   temporal-cli              find the Temporal CLI, or build it with Go, and say where it is
+  demo                      sign the demo contract in the running demo and follow its sync
 
 Options for resync and runs:
   --url <url>               the running service (default http://localhost:$PORT or :3000)
@@ -89,6 +90,20 @@ async function main(argv: string[]): Promise<void> {
           `${String(r.startTime)}  ${String(r.status).padEnd(10)} ${String(r.outcome ?? '').padEnd(17)} ${String(r.trigger ?? '').padEnd(8)} ${String(r.link)}\n`,
         );
       }
+      return;
+    }
+    case 'demo': {
+      const { runDemo } = await import('./demo');
+      const port = process.env.PORT || '3000';
+      await runDemo(
+        {
+          serviceUrl: values.url ?? `http://localhost:${port}`,
+          oneflowUrl: `http://localhost:${process.env.DEMO_ONEFLOW_PORT || 4010}`,
+          superofficeUrl: `http://localhost:${process.env.DEMO_SUPEROFFICE_PORT || 4020}`,
+          adminToken: values.token ?? process.env.SMART_SYNC_ADMIN_TOKEN ?? 'demo-admin-token',
+        },
+        (line) => process.stdout.write(`${line}\n`),
+      );
       return;
     }
     default:

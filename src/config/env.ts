@@ -57,6 +57,8 @@ export const envSchema = z
     /** Where links to runs point; defaults to the embedded dev server's UI. */
     TEMPORAL_UI_URL: httpUrl('TEMPORAL_UI_URL'),
     TEMPORAL_UI_PORT: port('TEMPORAL_UI_PORT', 8233),
+    /** gRPC port of the embedded dev server. */
+    TEMPORAL_DEV_SERVER_PORT: port('TEMPORAL_DEV_SERVER_PORT', 7233),
     TEMPORAL_CLI_PATH: optionalString,
     ONEFLOW_API_URL: httpUrl('ONEFLOW_API_URL'),
     ONEFLOW_API_TOKEN: optionalString,
@@ -69,6 +71,9 @@ export const envSchema = z
     SUPEROFFICE_ACCESS_TOKEN: optionalString,
     SMART_SYNC_ADMIN_TOKEN: optionalString,
     SMART_SYNC_CONFIG: optionalString,
+    /** Ports of the built-in emulators in demo mode. */
+    DEMO_ONEFLOW_PORT: port('DEMO_ONEFLOW_PORT', 4010),
+    DEMO_SUPEROFFICE_PORT: port('DEMO_SUPEROFFICE_PORT', 4020),
     /** Folder for the embedded Temporal database and other local state. */
     SMART_SYNC_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('data')),
     LOG_LEVEL: z.preprocess(
@@ -112,10 +117,12 @@ export interface Settings {
     taskQueue: string;
     uiUrl: string;
     uiPort: number;
+    devServerPort: number;
     cliPath: string | undefined;
   };
   /** Demo mode: no real endpoints configured, so the built-in emulators stand in. */
   demo: boolean;
+  demoPorts: { oneflow: number; superoffice: number };
   oneflow: { apiUrl: string | undefined; apiToken: string | undefined; userEmail: string | undefined; webhookSignKey: string | undefined };
   superoffice: { apiUrl: string | undefined; accessToken: string | undefined };
   adminToken: string | undefined;
@@ -151,9 +158,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
       uiPort: e.TEMPORAL_UI_PORT,
+      devServerPort: e.TEMPORAL_DEV_SERVER_PORT,
       cliPath: e.TEMPORAL_CLI_PATH,
     },
     demo: e.ONEFLOW_API_URL === undefined && e.SUPEROFFICE_API_URL === undefined,
+    demoPorts: { oneflow: e.DEMO_ONEFLOW_PORT, superoffice: e.DEMO_SUPEROFFICE_PORT },
     oneflow: {
       apiUrl: e.ONEFLOW_API_URL ?? (e.SUPEROFFICE_API_URL ? DEFAULT_ONEFLOW_API_URL : undefined),
       apiToken: e.ONEFLOW_API_TOKEN,

@@ -92,7 +92,9 @@ function strictError(whatItIs: string, allowed: readonly string[]) {
   return (issue: z.core.$ZodRawIssue): string | undefined => {
     if (issue.code === 'unrecognized_keys') return unknownKeysMessage(issue.keys, allowed);
     if (issue.code === 'invalid_type') {
-      return issue.input === undefined ? `missing: ${whatItIs}` : `must be ${whatItIs}, got ${quote(issue.input)}`;
+      return issue.input === undefined
+        ? `missing: ${whatItIs}`
+        : `must be ${whatItIs}, got ${quote(issue.input)}`;
     }
     return undefined;
   };
@@ -117,7 +119,7 @@ const customId = (whatFor: string) =>
     .refine((s) => s.trim().length > 0, {
       message: `is empty: give the custom_id of the contract data field ${whatFor}`,
     })
-    .refine((s) => s.trim() === s, {
+    .refine((s) => s.trim() === '' || s.trim() === s, {
       message: 'has spaces at the start or end; a custom_id must match the data field exactly',
     });
 
@@ -229,7 +231,8 @@ const mappingSchema = z
   .check(z.superRefine(checkMappingCombination, { when: (payload) => isRecord(payload.value) }))
   .transform((m): Mapping => {
     // The checks above guarantee the combination; the fallbacks only satisfy the type checker.
-    if (m.object !== 'Contact') return { object: m.object, property: m.property, dataField: m.dataField ?? '' };
+    if (m.object !== 'Contact')
+      return { object: m.object, property: m.property, dataField: m.dataField ?? '' };
     const participant = m.participant ?? 1;
     if (m.participantField !== undefined) {
       return { object: 'Contact', property: m.property, participant, participantField: m.participantField };
@@ -250,7 +253,8 @@ function checkDuplicates(raw: unknown, ctx: z.core.$RefinementCtx<unknown>): voi
       seen.set(key, index);
       return;
     }
-    const target = m.object === 'Contact' ? `participant ${String(m.participant)}'s Contact` : `the ${m.object}`;
+    const target =
+      m.object === 'Contact' ? `participant ${String(m.participant)}'s Contact` : `the ${m.object}`;
     ctx.addIssue({
       code: 'custom',
       path: ['mappings', index],
@@ -269,7 +273,9 @@ export const mappingDocumentSchema = z
       links: z.strictObject(
         {
           sale: customId('that holds the SuperOffice Sale id (e.g. "superoffice_sale_id")'),
-          company: customId('that holds the SuperOffice Company id (e.g. "superoffice_company_id")').optional(),
+          company: customId(
+            'that holds the SuperOffice Company id (e.g. "superoffice_company_id")',
+          ).optional(),
         },
         { error: strictError('{ "sale": "superoffice_sale_id" }', ['sale', 'company']) },
       ),
@@ -324,7 +330,9 @@ export function parseMappingDocumentText(text: string): ParseResult<MappingDocum
 
 /** "the Sale", "participant 2's Contact": how messages name the record a mapping writes. */
 export function describeMappingTarget(mapping: Mapping): string {
-  return mapping.object === 'Contact' ? `participant ${mapping.participant}'s Contact` : `the ${mapping.object}`;
+  return mapping.object === 'Contact'
+    ? `participant ${mapping.participant}'s Contact`
+    : `the ${mapping.object}`;
 }
 
 export interface MappingWarning {
@@ -352,7 +360,10 @@ export interface CatalogForChecks {
  * Problems a mapping will hit with today's SuperOffice set-up. Warnings, not errors: the
  * catalog changes when an admin edits custom fields, and the document must stay loadable.
  */
-export function checkMappingsAgainstCatalog(document: MappingDocument, catalog: CatalogForChecks): MappingWarning[] {
+export function checkMappingsAgainstCatalog(
+  document: MappingDocument,
+  catalog: CatalogForChecks,
+): MappingWarning[] {
   const warnings: MappingWarning[] = [];
   document.mappings.forEach((mapping, index) => {
     const path = `mappings[${index}].property`;
@@ -365,9 +376,14 @@ export function checkMappingsAgainstCatalog(document: MappingDocument, catalog: 
       const w = squash(mapping.property);
       const near = properties
         .filter((p) => p.ready)
-        .filter((p) => squash(p.label) === w || (w.length >= 3 && (squash(p.property).includes(w) || w.includes(squash(p.property)))))
+        .filter(
+          (p) =>
+            squash(p.label) === w ||
+            (w.length >= 3 && (squash(p.property).includes(w) || w.includes(squash(p.property)))),
+        )
         .slice(0, 3);
-      const hint = near.length > 0 ? ` (did you mean ${near.map((p) => `"${p.property}"`).join(' or ')}?)` : '';
+      const hint =
+        near.length > 0 ? ` (did you mean ${near.map((p) => `"${p.property}"`).join(' or ')}?)` : '';
       warnings.push({
         mappingIndex: index,
         path,

@@ -107,13 +107,15 @@ export interface ContractFacts {
   products: ProductFact[];
 }
 
-const text = (v: Maybe<string>): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+const text = (v: Maybe<string>): string | null =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
 
 type AmountRead = { value: number | null; problem?: string };
 
 function readAmount(raw: Amount): AmountRead {
   if (raw === null || raw === undefined) return { value: null };
-  if (typeof raw === 'number') return Number.isFinite(raw) ? { value: raw } : { value: null, problem: String(raw) };
+  if (typeof raw === 'number')
+    return Number.isFinite(raw) ? { value: raw } : { value: null, problem: String(raw) };
   const t = raw.trim();
   if (t === '') return { value: null };
   if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t)) return { value: null, problem: raw };
@@ -127,7 +129,9 @@ function dataFieldValue(value: Maybe<string | number | boolean>): string | null 
 }
 
 function toProduct(
-  product: NonNullable<NonNullable<NonNullable<OneflowContractInput['product_groups']>[number]['products']>[number]>,
+  product: NonNullable<
+    NonNullable<NonNullable<OneflowContractInput['product_groups']>[number]['products']>[number]
+  >,
   position: string,
 ): ProductFact {
   const problems: string[] = [];
@@ -211,7 +215,10 @@ export function toContractFacts(contract: OneflowContractInput): ContractFacts {
 }
 
 /** Own-property lookup, so a custom_id such as "constructor" is not found on the prototype. */
-export function dataFieldOf(facts: ContractFacts, customId: string): { found: boolean; value: string | null } {
+export function dataFieldOf(
+  facts: ContractFacts,
+  customId: string,
+): { found: boolean; value: string | null } {
   return Object.hasOwn(facts.dataFields, customId)
     ? { found: true, value: facts.dataFields[customId] ?? null }
     : { found: false, value: null };

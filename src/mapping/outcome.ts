@@ -72,9 +72,11 @@ export interface Outcome {
 
 export const SUCCESS_PREFIX =
   '[Smart sync] Successfully updated the properties of the following SuperOffice resource types:';
-export const FAILURE_PREFIX = '[Smart sync] Failed to update the properties of the following SuperOffice resource types:';
+export const FAILURE_PREFIX =
+  '[Smart sync] Failed to update the properties of the following SuperOffice resource types:';
 export const NOTHING_TO_SYNC_PREFIX = '[Smart sync] Nothing to sync:';
-export const UNCHANGED_TEXT = "[Smart sync] Nothing to update: SuperOffice already had the contract's values.";
+export const UNCHANGED_TEXT =
+  "[Smart sync] Nothing to update: SuperOffice already had the contract's values.";
 
 function byTypeOrder(types: Iterable<ResourceType>): ResourceType[] {
   const set = new Set(types);
@@ -82,8 +84,12 @@ function byTypeOrder(types: Iterable<ResourceType>): ResourceType[] {
 }
 
 function sortResources(resources: readonly ResourceResult[]): ResourceResult[] {
-  // Stable: records of one type keep the workflow's order (Contacts by participant).
-  return [...resources].sort((a, b) => RESOURCE_TYPES.indexOf(a.type) - RESOURCE_TYPES.indexOf(b.type));
+  // Contacts by participant number; otherwise the workflow's order is kept (the sort is stable).
+  const participant = (r: ResourceResult) => r.participant ?? Number.MAX_SAFE_INTEGER;
+  return [...resources].sort(
+    (a, b) =>
+      RESOURCE_TYPES.indexOf(a.type) - RESOURCE_TYPES.indexOf(b.type) || participant(a) - participant(b),
+  );
 }
 
 /** "Sale 2001", "Company 101 (Nordlys Interiør AS)", "Contact 301 (Anna Berg, participant #1)". */
@@ -112,7 +118,9 @@ function isFailed(r: ResourceResult): boolean {
 function successLine(r: ResourceResult): string {
   const written = r.properties
     .filter((p) => p.status === 'written')
-    .map((p) => (p.display !== undefined ? `${propertyName(p, r.type)} = "${p.display}"` : propertyName(p, r.type)));
+    .map((p) =>
+      p.display !== undefined ? `${propertyName(p, r.type)} = "${p.display}"` : propertyName(p, r.type),
+    );
   const unchanged = r.properties.filter((p) => p.status === 'unchanged').map((p) => propertyName(p, r.type));
   const parts = [written.join('; ')];
   if (unchanged.length > 0) parts.push(`already up to date: ${unchanged.join(', ')}`);
@@ -123,7 +131,10 @@ function skippedLines(resources: readonly ResourceResult[]): string[] {
   return resources.flatMap((r) =>
     r.properties
       .filter((p) => p.status === 'skipped')
-      .map((p) => `Skipped on ${describeResource(r)}: ${propertyName(p, r.type)}${p.reason ? `: ${p.reason}` : ''}`),
+      .map(
+        (p) =>
+          `Skipped on ${describeResource(r)}: ${propertyName(p, r.type)}${p.reason ? `: ${p.reason}` : ''}`,
+      ),
   );
 }
 

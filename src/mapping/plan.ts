@@ -4,9 +4,18 @@ import {
   type MappingObject,
   type ParticipantField,
 } from '../config/mapping-document';
-import { findCatalogProperty, type CatalogProperty, type PropertyCatalog } from '../superoffice/field-catalog';
+import {
+  findCatalogProperty,
+  type CatalogProperty,
+  type PropertyCatalog,
+} from '../superoffice/field-catalog';
 import { convertValue, type PatchValue, type RawValue } from '../superoffice/value-conversion';
-import { dataFieldOf, type ContractFacts, type CounterpartyParticipant, type ProductFact } from './contract-facts';
+import {
+  dataFieldOf,
+  type ContractFacts,
+  type CounterpartyParticipant,
+  type ProductFact,
+} from './contract-facts';
 
 /**
  * contract facts + mapping document + property catalog → what to write where. Pure: the
@@ -203,7 +212,10 @@ function planMapping(
   }
 
   if (!target.ready) {
-    into.skipped.push({ ...named, reason: `not smart-sync-ready: ${target.notReadyReason ?? 'not writable'}` });
+    into.skipped.push({
+      ...named,
+      reason: `not smart-sync-ready: ${target.notReadyReason ?? 'not writable'}`,
+    });
     return;
   }
   const converted = convertValue(raw, target);
@@ -318,7 +330,8 @@ export function planSync({ facts, document, catalog }: PlanInput): SyncPlan {
         company.failure = `the Company is the Sale's own, and ${saleLink.message}`;
       }
     }
-    if (mappings.length === 0) notes.push(productsOn ? 'No mappings: no property to write' : 'No mappings: nothing to sync');
+    if (mappings.length === 0)
+      notes.push(productsOn ? 'No mappings: no property to write' : 'No mappings: nothing to sync');
   } else {
     notes.push('Data fields are off: no property was written');
   }
@@ -333,7 +346,8 @@ export function planSync({ facts, document, catalog }: PlanInput): SyncPlan {
       else productLines.push(planned);
     }
     if (saleLink.id === null) products.failure = saleLink.message;
-    if (facts.products.length === 0) notes.push("The contract has no products: the Sale's products were left as they are");
+    if (facts.products.length === 0)
+      notes.push("The contract has no products: the Sale's products were left as they are");
   } else {
     products.skippedReason = 'Products are off in the Smart Sync settings';
     notes.push("Products are off: the Sale's products were not updated");
@@ -346,7 +360,9 @@ export function planSync({ facts, document, catalog }: PlanInput): SyncPlan {
     saleId,
     companyId,
     companyFrom,
-    dataFields: dataFieldsOn ? { enabled: true } : { enabled: false, skippedReason: 'Data fields are off in the Smart Sync settings' },
+    dataFields: dataFieldsOn
+      ? { enabled: true }
+      : { enabled: false, skippedReason: 'Data fields are off in the Smart Sync settings' },
     products,
     sale,
     company,

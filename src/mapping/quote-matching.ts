@@ -74,13 +74,16 @@ function lineChanges(product: ProductPlan, line: QuoteLineSnapshot): QuoteLineCh
   const d = product.discount;
   switch (d.type) {
     case 'percent':
-      if (somethingElseChanges || !same(line.DiscountPercent ?? 0, d.percent)) changes.DiscountPercent = d.percent;
+      if (somethingElseChanges || !same(line.DiscountPercent ?? 0, d.percent))
+        changes.DiscountPercent = d.percent;
       break;
     case 'amount':
-      if (somethingElseChanges || !same(line.DiscountAmount ?? 0, d.lineTotal)) changes.DiscountAmount = d.lineTotal;
+      if (somethingElseChanges || !same(line.DiscountAmount ?? 0, d.lineTotal))
+        changes.DiscountAmount = d.lineTotal;
       break;
     case 'none':
-      if (!same(line.DiscountPercent ?? 0, 0) || !same(line.DiscountAmount ?? 0, 0)) changes.DiscountPercent = 0;
+      if (!same(line.DiscountPercent ?? 0, 0) || !same(line.DiscountAmount ?? 0, 0))
+        changes.DiscountPercent = 0;
       break;
   }
   return changes;
@@ -101,10 +104,12 @@ export function matchProductsToQuoteLines<L extends QuoteLineSnapshot>(
     matches.set(product, { line, index, by });
   };
   for (const product of productLines) {
-    if (norm(product.customId) !== '') claim(product, 'key', norm(product.customId), (l) => norm(l.ERPProductKey));
+    if (norm(product.customId) !== '')
+      claim(product, 'key', norm(product.customId), (l) => norm(l.ERPProductKey));
   }
   for (const product of productLines) {
-    if (!matches.has(product) && norm(product.name) !== '') claim(product, 'name', norm(product.name), (l) => norm(l.Name));
+    if (!matches.has(product) && norm(product.name) !== '')
+      claim(product, 'name', norm(product.name), (l) => norm(l.Name));
   }
 
   const result: ProductMatchResult<L> = { updates: [], unchanged: [], unmatched: [], untouchedLines: [] };
@@ -113,7 +118,9 @@ export function matchProductsToQuoteLines<L extends QuoteLineSnapshot>(
     if (!match) {
       const keyText = product.customId ? `ERP product key "${product.customId}" or ` : '';
       const taken = quoteLines.some(
-        (l) => (norm(product.customId) !== '' && norm(l.ERPProductKey) === norm(product.customId)) || norm(l.Name) === norm(product.name),
+        (l) =>
+          (norm(product.customId) !== '' && norm(l.ERPProductKey) === norm(product.customId)) ||
+          norm(l.Name) === norm(product.name),
       );
       result.unmatched.push({
         product,

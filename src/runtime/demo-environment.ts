@@ -24,7 +24,8 @@ export interface DemoEnvironment {
  * Oneflow emulator sends its webhook to this service.
  */
 export async function startDemoEnvironment(options: {
-  webhookUrl: string;
+  /** Where signing sends the webhook; can also be set later on the emulator. */
+  webhookUrl?: string;
   ports: { oneflow: number; superoffice: number };
   /** Scales Oneflow's webhook retry schedule (1 s … 1 h); the demo keeps it real. */
   webhookRetryScale?: number;
@@ -42,7 +43,7 @@ export async function startDemoEnvironment(options: {
   try {
     oneflowEmulator = await startOneflowEmulator({
       port: options.ports.oneflow,
-      webhookUrl: options.webhookUrl,
+      ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}),
       signKey: DEMO_WEBHOOK_SIGN_KEY,
       retryScale: options.webhookRetryScale ?? 1,
     }).catch(portTaken('Oneflow', options.ports.oneflow));

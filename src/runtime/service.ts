@@ -33,6 +33,10 @@ export interface ServiceOverrides {
   steps?: import('../workflows/sync-types').SmartSyncInput['steps'];
   /** Ports of the demo emulators (0 = free ports). */
   demoPorts?: { oneflow: number; superoffice: number };
+  /** Scales the demo Oneflow emulator's webhook retry schedule (tests: 0.001). */
+  webhookRetryScale?: number;
+  /** The client (not the workers) connects here instead: tests put a proxy in between. */
+  temporalClientAddress?: string;
   /** Skip installing the Temporal Runtime's signal handlers (tests own the process). */
   embedded?: boolean;
 }
@@ -104,7 +108,7 @@ export async function startService(
       const dbFile = path.join(settings.dataDir, 'temporal.db');
       devServer = await startDevServer({
         cliPath: cli.path,
-        port: 7233,
+        port: settings.temporal.devServerPort,
         uiPort: settings.temporal.uiPort,
         dbFile,
         namespace: settings.temporal.namespace,
@@ -115,7 +119,10 @@ export async function startService(
       logger.info({ address: temporalAddress, ui: temporalUiUrl, dbFile }, 'Temporal dev server running');
     }
     const target = { address: temporalAddress, namespace: settings.temporal.namespace };
-    const { client, connection } = await connectClient(target, { fromEnv: devServer === undefined });
+    const { client, connection } = await connectClient(
+      overrides.temporalClientAddress ? { ...target, address: overrides.temporalClientAddress } : target,
+      { fromEnv: devServer === undefined },
+    );
     stack.push(() => connection.close());
     if (!devServer) await ensureSearchAttributes(connection, settings.temporal.namespace, logger);
 
@@ -137,9 +144,10 @@ export async function startService(
     let webhookSignKey = settings.oneflow.webhookSignKey;
     let adminToken = settings.adminToken;
     if (settings.demo) {
+      // The webhook URL is set once the HTTP server listens (PORT may be 0 in tests).
       demo = await startDemoEnvironment({
-        webhookUrl: `http://127.0.0.1:${settings.port}/webhooks/oneflow`,
-        ports: overrides.demoPorts ?? { oneflow: 4010, superoffice: 4020 },
+        ports: overrides.demoPorts ?? settings.demoPorts,
+        webhookRetryScale: overrides.webhookRetryScale,
       });
       stack.push(() => demo!.close());
       oneflowConfig = { ...settings.oneflow, ...demo.oneflow };
@@ -205,7 +213,9 @@ export async function startService(
           server.close(() => resolve());
         }),
     );
-    const url = `http://localhost:${(server.address() as { port: number }).port}`;
+    const port = (server.address() as { port: number }).port;
+    const url = `http://localhost:${port}`;
+    demo?.oneflowEmulator.emulator.configureWebhook({ url: `http://127.0.0.1:${port}/webhooks/oneflow` });
     logger.info({ url, temporalUi: temporalUiUrl, taskQueue: settings.temporal.taskQueue }, `Smart Sync is running on ${url}`);
 
     return {

@@ -42,8 +42,7 @@ export type SuperOfficeEntityName = 'Sale' | 'Contact' | 'Person';
 
 /** RFC 6902 operations SuperOffice supports (no move, no copy). Paths are case-insensitive. */
 export type JsonPatchOperation =
-  | { op: 'add' | 'replace' | 'test'; path: string; value: unknown }
-  | { op: 'remove'; path: string };
+  { op: 'add' | 'replace' | 'test'; path: string; value: unknown } | { op: 'remove'; path: string };
 
 export interface SuperOfficeClientOptions {
   /** The tenant's web API base, e.g. https://sod2.superoffice.com/Cust12345/api. */
@@ -172,7 +171,12 @@ export class SuperOfficeClient {
   }
 
   getAppointment(appointmentId: number, opts?: RequestOptions): Promise<AppointmentEntity> {
-    return this.rest('GET', `Appointment/${idSegment('Appointment', appointmentId)}`, appointmentEntitySchema, opts);
+    return this.rest(
+      'GET',
+      `Appointment/${idSegment('Appointment', appointmentId)}`,
+      appointmentEntitySchema,
+      opts,
+    );
   }
 
   // Field metadata
@@ -199,7 +203,12 @@ export class SuperOfficeClient {
 
   /** The Sale's quote, or null when the Sale has none (the Agents answer null for that). */
   getQuoteEntityFromSaleId(saleId: number, opts?: RequestOptions): Promise<QuoteEntity | null> {
-    return this.agent('GetQuoteEntityFromSaleId', { SaleId: positiveId('Sale', saleId) }, quoteEntitySchema, opts);
+    return this.agent(
+      'GetQuoteEntityFromSaleId',
+      { SaleId: positiveId('Sale', saleId) },
+      quoteEntitySchema,
+      opts,
+    );
   }
 
   getQuoteVersion(quoteVersionId: number, opts?: RequestOptions): Promise<QuoteVersion> {
@@ -317,7 +326,10 @@ export class SuperOfficeClient {
     if (answer === null || answer === undefined) return null;
     const where = { method: 'POST', path: this.pathname(path), status: 200 };
     const invalid = agentsInvalidRequestSchema.safeParse(answer);
-    if (invalid.success && ('MessageDetail' in invalid.data || invalid.data.Message === 'The request is invalid.')) {
+    if (
+      invalid.success &&
+      ('MessageDetail' in invalid.data || invalid.data.Message === 'The request is invalid.')
+    ) {
       const detail = invalid.data.MessageDetail ? ` ${invalid.data.MessageDetail}` : '';
       const token = await this.currentToken();
       const message = redact({ message: `${invalid.data.Message}${detail}` }, this.secrets(token)).message;

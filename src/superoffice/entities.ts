@@ -221,50 +221,16 @@ export interface SaleActivity {
   date?: string;
 }
 
-// Field metadata. Minimal until src/superoffice/field-catalog.ts publishes its schemas.
+// Field metadata: the schemas are the field catalog's, so that both read the same shapes.
 
-/** `FieldInfoBase` from `GET /v1/{Entity}/CustomField`: published udefs and extra fields. */
-export const fieldInfoBaseSchema = z.looseObject({
-  FieldName: z.string(),
-  FieldType: z.string(),
-  DisplayName: text,
-  ShortLabel: text,
-  IsReadOnly: z.boolean().nullish(),
-  IsMandatory: z.boolean().nullish(),
-  IsExternal: z.boolean().nullish(),
-});
-export type FieldInfoBase = z.infer<typeof fieldInfoBaseSchema>;
-
-/** `UserDefinedFieldInfo` from `GET /v1/{Entity}/UdefLayout/Published`. */
-export const userDefinedFieldInfoSchema = z.looseObject({
-  ProgId: z.string(),
-  FieldType: z.string(),
-  FieldLabel: text,
-  IsReadOnly: z.boolean().nullish(),
-  TextLength: z.number().int().nullish(),
-  UDListDefinitionId: z.number().int().nullish(),
-  MdoListName: text,
-});
-export type UserDefinedFieldInfo = z.infer<typeof userDefinedFieldInfoSchema>;
-
-/** `MDOListItem` from `GET /v1/MDOList/{listname}`. */
-export interface MdoListItem {
-  Id: number;
-  Name?: string | null;
-  ToolTip?: string | null;
-  Deleted?: boolean | null;
-  ChildItems?: MdoListItem[] | null;
-  [field: string]: unknown;
-}
-export const mdoListItemSchema: z.ZodType<MdoListItem> = z.looseObject({
-  Id: id,
-  Name: text,
-  ToolTip: text,
-  Deleted: z.boolean().nullish(),
-  get ChildItems() {
-    return z.array(mdoListItemSchema).nullish();
-  },
-});
+export {
+  fieldInfoBaseSchema,
+  type FieldInfoBase,
+  userDefinedFieldInfoSchema,
+  type UserDefinedFieldInfo,
+  mdoListItemSchema,
+  type MdoListItem,
+} from './field-catalog';
 
 // Quote agent (POST /v1/Agents/Quote/*). Field names as in Swagger-v1-QuoteAgent.json.
 

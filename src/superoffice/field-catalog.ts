@@ -58,16 +58,22 @@ export type MdoListItem = z.infer<typeof mdoListItemSchema>;
  */
 export interface ObjectFieldMetadata {
   customFields: ReadonlyArray<
-    Pick<FieldInfoBase, 'FieldName' | 'FieldType'> & Partial<Pick<FieldInfoBase, 'DisplayName' | 'IsReadOnly' | 'MaxLength'>>
+    Pick<FieldInfoBase, 'FieldName' | 'FieldType'> &
+      Partial<Pick<FieldInfoBase, 'DisplayName' | 'IsReadOnly' | 'MaxLength'>>
   >;
   udefs: ReadonlyArray<
     Pick<UserDefinedFieldInfo, 'FieldType'> &
       Partial<
-        Pick<UserDefinedFieldInfo, 'FieldLabel' | 'ProgId' | 'UdefIdentity' | 'IsReadOnly' | 'TextLength' | 'MdoListName'>
+        Pick<
+          UserDefinedFieldInfo,
+          'FieldLabel' | 'ProgId' | 'UdefIdentity' | 'IsReadOnly' | 'TextLength' | 'MdoListName'
+        >
       >
   >;
   /** Items of the MDO lists the udefs refer to, by MdoListName ("udlist12"). */
-  lists: Readonly<Record<string, ReadonlyArray<{ Id: number; Name?: string | null; Deleted?: boolean | null }>>>;
+  lists: Readonly<
+    Record<string, ReadonlyArray<{ Id: number; Name?: string | null; Deleted?: boolean | null }>>
+  >;
 }
 export type PropertyCatalogInput = Record<MappingObject, ObjectFieldMetadata>;
 

@@ -12,7 +12,8 @@ import type { MappingObject } from '../config/mapping-document';
  * (Kananame, Kanafname, Kanalname, Post1..3).
  */
 
-export type PropertyType = 'text' | 'integer' | 'decimal' | 'date' | 'datetime' | 'checkbox' | 'list' | 'unsupported';
+export type PropertyType =
+  'text' | 'integer' | 'decimal' | 'date' | 'datetime' | 'checkbox' | 'list' | 'unsupported';
 
 export interface StandardFieldDefinition {
   property: string;

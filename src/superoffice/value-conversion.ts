@@ -31,8 +31,7 @@ export type PatchValue = string | number | boolean;
 export type RawValue = string | number | boolean | null | undefined;
 
 export type ConversionResult =
-  | { ok: true; value: PatchValue; display: string }
-  | { ok: false; reason: string; empty?: true };
+  { ok: true; value: PatchValue; display: string } | { ok: false; reason: string; empty?: true };
 
 export type ConversionTarget = Pick<CatalogProperty, 'kind' | 'type' | 'label'> &
   Partial<Pick<CatalogProperty, 'maxLength' | 'range' | 'listItems'>>;
@@ -141,12 +140,17 @@ export function formatDecimal(value: number): string {
   return value.toFixed(20).replace(/\.?0+$/, '');
 }
 
-function toInteger(raw: string | number | boolean, target: ConversionTarget, custom: boolean): ConversionResult {
+function toInteger(
+  raw: string | number | boolean,
+  target: ConversionTarget,
+  custom: boolean,
+): ConversionResult {
   const parsed = parseNumber(raw);
   if (!parsed.ok) return fail(parsed.reason);
   const shown = typeof raw === 'string' ? show(raw.trim()) : String(raw);
   if (!Number.isInteger(parsed.value)) return fail(`${shown} is not a whole number`);
-  if (parsed.value < INT32_MIN || parsed.value > INT32_MAX) return fail(`${shown} is too large for a whole-number field`);
+  if (parsed.value < INT32_MIN || parsed.value > INT32_MAX)
+    return fail(`${shown} is too large for a whole-number field`);
   const range = target.range;
   if (range && (parsed.value < range.min || parsed.value > range.max)) {
     return fail(`${shown} is outside ${range.min}–${range.max}, the range of "${target.label}"`);
@@ -194,12 +198,17 @@ export function parseDate(raw: string | number | boolean): DateParse {
   let offset: string | undefined;
 
   let m: RegExpExecArray | null;
-  if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text)) || (m = /^(\d{4})[./](\d{1,2})[./](\d{1,2})$/.exec(text))) {
+  if (
+    (m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text)) ||
+    (m = /^(\d{4})[./](\d{1,2})[./](\d{1,2})$/.exec(text))
+  ) {
     [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   } else if ((m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text))) {
     [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
   } else if (
-    (m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(text))
+    (m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(
+      text,
+    ))
   ) {
     [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
     time = { hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6] ?? 0) };
@@ -249,7 +258,9 @@ function toCheckbox(raw: string | number | boolean, custom: boolean): Conversion
   if (CHECKED.has(word)) checked = true;
   else if (UNCHECKED.has(word)) checked = false;
   else {
-    return fail(`${show(String(raw).trim())} is not a checkbox value: use 1 or 0 (also true/false, yes/no, ja/nej)`);
+    return fail(
+      `${show(String(raw).trim())} is not a checkbox value: use 1 or 0 (also true/false, yes/no, ja/nej)`,
+    );
   }
   return {
     ok: true,
@@ -260,7 +271,11 @@ function toCheckbox(raw: string | number | boolean, custom: boolean): Conversion
 
 const normalizeName = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
 
-function toListItem(raw: string | number | boolean, target: ConversionTarget, custom: boolean): ConversionResult {
+function toListItem(
+  raw: string | number | boolean,
+  target: ConversionTarget,
+  custom: boolean,
+): ConversionResult {
   const items = target.listItems;
   if (items === undefined) return fail(`the items of the list "${target.label}" are not known`);
   const name = String(raw).trim();
@@ -295,7 +310,9 @@ export function readCurrentValue(entity: Record<string, unknown>, patchPath: str
   for (const segment of patchPath.split('/').filter((s) => s !== '')) {
     if (typeof node !== 'object' || node === null) return undefined;
     const record = node as Record<string, unknown>;
-    const key = Object.keys(record).find((k) => k === segment) ?? Object.keys(record).find((k) => k.toLowerCase() === segment.toLowerCase());
+    const key =
+      Object.keys(record).find((k) => k === segment) ??
+      Object.keys(record).find((k) => k.toLowerCase() === segment.toLowerCase());
     node = key === undefined ? undefined : record[key];
   }
   return node;
@@ -304,9 +321,14 @@ export function readCurrentValue(entity: Record<string, unknown>, patchPath: str
 const sameNumber = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 
 /** True when writing `planned` would not change `current`, so the property can be reported as unchanged. */
-export function currentValueMatches(target: ConversionTarget, planned: PatchValue, current: unknown): boolean {
+export function currentValueMatches(
+  target: ConversionTarget,
+  planned: PatchValue,
+  current: unknown,
+): boolean {
   if (current === null || current === undefined) return false;
-  const cur = target.kind === 'standard' || typeof current !== 'string' ? current : decodeCustomFieldValue(current);
+  const cur =
+    target.kind === 'standard' || typeof current !== 'string' ? current : decodeCustomFieldValue(current);
   switch (target.type) {
     case 'integer':
     case 'decimal':
@@ -316,7 +338,8 @@ export function currentValueMatches(target: ConversionTarget, planned: PatchValu
       return String(cur).trim() !== '' && Number.isFinite(a) && Number.isFinite(b) && sameNumber(a, b);
     }
     case 'checkbox': {
-      const asBool = (v: unknown) => v === true || v === 1 || v === '1' || (typeof v === 'string' && v.toLowerCase() === 'true');
+      const asBool = (v: unknown) =>
+        v === true || v === 1 || v === '1' || (typeof v === 'string' && v.toLowerCase() === 'true');
       return asBool(cur) === asBool(planned);
     }
     case 'date':

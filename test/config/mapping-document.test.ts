@@ -11,7 +11,11 @@ import { briefDocument, demoCatalogInput } from '../mapping/demo-fixtures';
 
 /** A valid document with `mappings` replaced, for checking one entry at a time. */
 function withMappings(...mappings: unknown[]): unknown {
-  return { smartSync: { dataFields: true, products: true }, links: { sale: 'superoffice_sale_id' }, mappings };
+  return {
+    smartSync: { dataFields: true, products: true },
+    links: { sale: 'superoffice_sale_id' },
+    mappings,
+  };
 }
 
 function errorsOf(input: unknown): string[] {
@@ -27,7 +31,11 @@ describe('parseMappingDocument: valid documents', () => {
   });
 
   it('accepts a document without links.company and with no mappings', () => {
-    const doc = { smartSync: { dataFields: false, products: true }, links: { sale: 'sale_id' }, mappings: [] };
+    const doc = {
+      smartSync: { dataFields: false, products: true },
+      links: { sale: 'sale_id' },
+      mappings: [],
+    };
     expect(parseMappingDocument(doc)).toEqual({ ok: true, value: doc });
   });
 
@@ -91,9 +99,9 @@ describe('parseMappingDocument: each kind of mistake, with its message', () => {
   });
 
   it('participantField on a Company', () => {
-    expect(errorsOf(withMappings({ object: 'Company', property: 'Name', participantField: 'name' }))).toEqual([
-      'mappings[0]: "participantField" is only for Contact mappings; for a Company use "dataField"',
-    ]);
+    expect(errorsOf(withMappings({ object: 'Company', property: 'Name', participantField: 'name' }))).toEqual(
+      ['mappings[0]: "participantField" is only for Contact mappings; for a Company use "dataField"'],
+    );
   });
 
   it('participant on a Sale or a Company', () => {
@@ -113,7 +121,10 @@ describe('parseMappingDocument: each kind of mistake, with its message', () => {
   it('no value source', () => {
     expect(
       errorsOf(
-        withMappings({ object: 'Sale', property: 'Number' }, { object: 'Contact', property: 'Title', participant: 1 }),
+        withMappings(
+          { object: 'Sale', property: 'Number' },
+          { object: 'Contact', property: 'Title', participant: 1 },
+        ),
       ),
     ).toEqual([
       'mappings[0]: needs a value source: "dataField", the custom_id of the contract data field whose value is written',
@@ -190,8 +201,12 @@ describe('parseMappingDocument: each kind of mistake, with its message', () => {
 
   it('an unknown participantField', () => {
     expect(
-      errorsOf(withMappings({ object: 'Contact', property: 'Title', participant: 1, participantField: 'phone' })),
-    ).toEqual(['mappings[0].participantField: must be "name", "email", "phone_number" or "title", got "phone"']);
+      errorsOf(
+        withMappings({ object: 'Contact', property: 'Title', participant: 1, participantField: 'phone' }),
+      ),
+    ).toEqual([
+      'mappings[0].participantField: must be "name", "email", "phone_number" or "title", got "phone"',
+    ]);
   });
 
   it('a dataField that is empty, padded or not text', () => {
@@ -201,23 +216,32 @@ describe('parseMappingDocument: each kind of mistake, with its message', () => {
           { object: 'Sale', property: 'Number', dataField: '' },
           { object: 'Sale', property: 'Heading', dataField: ' po_number' },
           { object: 'Sale', property: 'SaleText', dataField: 12 },
+          { object: 'Sale', property: 'Postit', dataField: '   ' },
         ),
       ),
     ).toEqual([
       'mappings[0].dataField: is empty: give the custom_id of the contract data field whose value is written',
       'mappings[1].dataField: has spaces at the start or end; a custom_id must match the data field exactly',
       'mappings[2].dataField: must be the custom_id of the contract data field whose value is written (text), got 12',
+      'mappings[3].dataField: is empty: give the custom_id of the contract data field whose value is written',
     ]);
   });
 
   it('unknown keys, with a suggestion when only the spelling differs', () => {
     expect(
-      errorsOf(withMappings({ object: 'Sale', property: 'Number', data_field: 'po', dataField: 'po', note: 'x' })),
+      errorsOf(
+        withMappings({ object: 'Sale', property: 'Number', data_field: 'po', dataField: 'po', note: 'x' }),
+      ),
     ).toEqual([
       'mappings[0]: unknown keys "data_field" (did you mean "dataField"?), "note"; allowed keys: object, property, dataField, participant, participantField',
     ]);
     expect(
-      errorsOf({ smartSync: { dataFields: true, products: true, extra: 1 }, links: { sale: 's' }, mappings: [], x: 1 }),
+      errorsOf({
+        smartSync: { dataFields: true, products: true, extra: 1 },
+        links: { sale: 's' },
+        mappings: [],
+        x: 1,
+      }),
     ).toEqual([
       'smartSync: unknown key "extra"; allowed keys: dataFields, products',
       'the mapping document: unknown key "x"; allowed keys: smartSync, links, mappings',
@@ -225,10 +249,20 @@ describe('parseMappingDocument: each kind of mistake, with its message', () => {
   });
 
   it('an unknown key in links, and a company link of the wrong type', () => {
-    expect(errorsOf({ smartSync: { dataFields: true, products: true }, links: { sale: 's', person: 'p' }, mappings: [] })).toEqual([
-      'links: unknown key "person"; allowed keys: sale, company',
-    ]);
-    expect(errorsOf({ smartSync: { dataFields: true, products: true }, links: { sale: 's', company: 101 }, mappings: [] })).toEqual([
+    expect(
+      errorsOf({
+        smartSync: { dataFields: true, products: true },
+        links: { sale: 's', person: 'p' },
+        mappings: [],
+      }),
+    ).toEqual(['links: unknown key "person"; allowed keys: sale, company']);
+    expect(
+      errorsOf({
+        smartSync: { dataFields: true, products: true },
+        links: { sale: 's', company: 101 },
+        mappings: [],
+      }),
+    ).toEqual([
       'links.company: must be the custom_id of the contract data field that holds the SuperOffice Company id (e.g. "superoffice_company_id") (text), got 101',
     ]);
   });
@@ -268,7 +302,7 @@ describe('parseMappingDocument: each kind of mistake, with its message', () => {
       ),
     ).toEqual([
       'mappings[2]: maps "number" of the Sale again (already in mappings[0]); a property can be mapped only once per record',
-      "mappings[3]: maps \"Title\" of participant 1's Contact again (already in mappings[1]); a property can be mapped only once per record",
+      'mappings[3]: maps "Title" of participant 1\'s Contact again (already in mappings[1]); a property can be mapped only once per record',
     ]);
   });
 
@@ -293,7 +327,10 @@ describe('parseMappingDocument: each kind of mistake, with its message', () => {
 
 describe('parseMappingDocumentText', () => {
   it('parses JSON text', () => {
-    expect(parseMappingDocumentText(JSON.stringify(briefDocument()))).toEqual({ ok: true, value: briefDocument() });
+    expect(parseMappingDocumentText(JSON.stringify(briefDocument()))).toEqual({
+      ok: true,
+      value: briefDocument(),
+    });
   });
 
   it('reports JSON syntax errors in the same shape', () => {
@@ -353,7 +390,8 @@ describe('checkMappingsAgainstCatalog', () => {
       {
         mappingIndex: 0,
         path: 'mappings[0].property',
-        message: 'Sale has no property "SuperOffice:99" in SuperOffice; this mapping will fail until it exists',
+        message:
+          'Sale has no property "SuperOffice:99" in SuperOffice; this mapping will fail until it exists',
       },
       {
         mappingIndex: 1,
@@ -394,7 +432,10 @@ describe('checkMappingsAgainstCatalog', () => {
 
   it('matches property names case-insensitively, as SuperOffice does', () => {
     expect(
-      checkMappingsAgainstCatalog(doc([{ object: 'Sale', property: 'superoffice:2', dataField: 'a' }]), catalog),
+      checkMappingsAgainstCatalog(
+        doc([{ object: 'Sale', property: 'superoffice:2', dataField: 'a' }]),
+        catalog,
+      ),
     ).toEqual([]);
   });
 });

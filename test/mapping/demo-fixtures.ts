@@ -11,16 +11,36 @@ export function demoCatalogInput(): PropertyCatalogInput {
   return {
     Sale: {
       customFields: [
-        { FieldName: 'SuperOffice:1', FieldType: 'ShortText', DisplayName: 'Customer reference', IsReadOnly: false },
+        {
+          FieldName: 'SuperOffice:1',
+          FieldType: 'ShortText',
+          DisplayName: 'Customer reference',
+          IsReadOnly: false,
+        },
         { FieldName: 'SuperOffice:2', FieldType: 'Date', DisplayName: 'Delivery date', IsReadOnly: false },
-        { FieldName: 'SuperOffice:3', FieldType: 'MdoList', DisplayName: 'Delivery method', IsReadOnly: false },
-        { FieldName: 'SuperOffice:5', FieldType: 'Decimal', DisplayName: 'Negotiated margin', IsReadOnly: false },
+        {
+          FieldName: 'SuperOffice:3',
+          FieldType: 'MdoList',
+          DisplayName: 'Delivery method',
+          IsReadOnly: false,
+        },
+        {
+          FieldName: 'SuperOffice:5',
+          FieldType: 'Decimal',
+          DisplayName: 'Negotiated margin',
+          IsReadOnly: false,
+        },
         { FieldName: 'SuperOffice:6', FieldType: 'Integer', DisplayName: 'Legacy score', IsReadOnly: true },
       ],
       udefs: [
         { ProgId: 'SuperOffice:1', FieldType: 'ShortText', FieldLabel: 'Customer reference', TextLength: 40 },
         { ProgId: 'SuperOffice:2', FieldType: 'Date', FieldLabel: 'Delivery date' },
-        { ProgId: 'SuperOffice:3', FieldType: 'List', FieldLabel: 'Delivery method', MdoListName: 'udlist12' },
+        {
+          ProgId: 'SuperOffice:3',
+          FieldType: 'List',
+          FieldLabel: 'Delivery method',
+          MdoListName: 'udlist12',
+        },
         { ProgId: 'SuperOffice:5', FieldType: 'Decimal', FieldLabel: 'Negotiated margin' },
         { ProgId: 'SuperOffice:6', FieldType: 'Number', FieldLabel: 'Legacy score', IsReadOnly: true },
       ],
@@ -94,7 +114,12 @@ export function demoContract(): OneflowContractInput {
         my_party: true,
         name: 'Our Sales AB',
         participants: [
-          { name: 'Sofie Seller', email: 'sofie@oursales.example', title: 'Account manager', signatory: true },
+          {
+            name: 'Sofie Seller',
+            email: 'sofie@oursales.example',
+            title: 'Account manager',
+            signatory: true,
+          },
         ],
       },
       {

@@ -92,7 +92,9 @@ describe('buildPropertyCatalog with the demo set-up', () => {
   });
 
   it('lists Company udefs and the extra field, and Contact udefs', () => {
-    expect(catalog.Company.filter((p) => p.kind !== 'standard').map((p) => [p.property, p.kind, p.type, p.ready])).toEqual([
+    expect(
+      catalog.Company.filter((p) => p.kind !== 'standard').map((p) => [p.property, p.kind, p.type, p.ready]),
+    ).toEqual([
       ['SuperOffice:1', 'udef', 'checkbox', true],
       ['SuperOffice:2', 'udef', 'text', true],
       ['x_invoice_email', 'extra', 'text', true],
@@ -101,7 +103,9 @@ describe('buildPropertyCatalog with the demo set-up', () => {
       label: 'Invoice email',
       patchPath: 'CustomFields/x_invoice_email',
     });
-    expect(catalog.Contact.filter((p) => p.kind !== 'standard').map((p) => [p.property, p.label, p.type])).toEqual([
+    expect(
+      catalog.Contact.filter((p) => p.kind !== 'standard').map((p) => [p.property, p.label, p.type]),
+    ).toEqual([
       ['SuperOffice:4', 'Shoe size', 'integer'],
       ['SuperOffice:5', 'Preferred language', 'text'],
     ]);
@@ -117,7 +121,11 @@ describe('buildPropertyCatalog with the demo set-up', () => {
       ready: true,
       patchPath: 'Number',
     });
-    expect(prop(catalog.Sale, 'Saledate')).toMatchObject({ type: 'datetime', ready: true, patchPath: 'Saledate' });
+    expect(prop(catalog.Sale, 'Saledate')).toMatchObject({
+      type: 'datetime',
+      ready: true,
+      patchPath: 'Saledate',
+    });
     expect(prop(catalog.Sale, 'Amount')).toMatchObject({ type: 'decimal', ready: true });
     expect(prop(catalog.Sale, 'Probability')).toMatchObject({ type: 'integer', range: { min: 0, max: 100 } });
     expect(prop(catalog.Sale, 'Postit')).toMatchObject({ type: 'text', maxLength: 2047 });
@@ -176,7 +184,9 @@ describe('buildPropertyCatalog with the demo set-up', () => {
     const names = (o: 'Sale' | 'Company' | 'Contact') => STANDARD_FIELDS[o].map((f) => f.property);
     expect(names('Sale')).toEqual(expect.arrayContaining(['Saledate', 'Postit', 'SaleText', 'ReopenDate']));
     expect(names('Company')).toEqual(expect.arrayContaining(['OrgNr', 'Number1', 'Number2', 'Xstop']));
-    expect(names('Contact')).toEqual(expect.arrayContaining(['Firstname', 'MiddleName', 'Lastname', 'PersonNumber', 'Mrmrs']));
+    expect(names('Contact')).toEqual(
+      expect.arrayContaining(['Firstname', 'MiddleName', 'Lastname', 'PersonNumber', 'Mrmrs']),
+    );
   });
 });
 
@@ -185,7 +195,14 @@ describe('buildPropertyCatalog edge cases', () => {
     const catalog = buildPropertyCatalog(
       onlySale({
         customFields: [],
-        udefs: [{ ProgId: 'SuperOffice:3', FieldType: 'List', FieldLabel: 'Delivery method', MdoListName: 'udlist12' }],
+        udefs: [
+          {
+            ProgId: 'SuperOffice:3',
+            FieldType: 'List',
+            FieldLabel: 'Delivery method',
+            MdoListName: 'udlist12',
+          },
+        ],
         lists: {
           udlist12: [
             { Id: 1, Name: 'Courier', Deleted: true },
@@ -201,7 +218,14 @@ describe('buildPropertyCatalog edge cases', () => {
     const catalog = buildPropertyCatalog(
       onlySale({
         customFields: [],
-        udefs: [{ ProgId: 'SuperOffice:3', FieldType: 'List', FieldLabel: 'Delivery method', MdoListName: 'udlist99' }],
+        udefs: [
+          {
+            ProgId: 'SuperOffice:3',
+            FieldType: 'List',
+            FieldLabel: 'Delivery method',
+            MdoListName: 'udlist99',
+          },
+        ],
         lists: {},
       }),
     );
@@ -214,9 +238,16 @@ describe('buildPropertyCatalog edge cases', () => {
 
   it('keys a udef without ProgId as SuperOffice:{UdefIdentity}, as the CustomFields dictionary does', () => {
     const catalog = buildPropertyCatalog(
-      onlySale({ customFields: [], udefs: [{ ProgId: '', UdefIdentity: 1234, FieldType: 'Number', FieldLabel: 'Score' }], lists: {} }),
+      onlySale({
+        customFields: [],
+        udefs: [{ ProgId: '', UdefIdentity: 1234, FieldType: 'Number', FieldLabel: 'Score' }],
+        lists: {},
+      }),
     );
-    expect(prop(catalog.Sale, 'SuperOffice:1234')).toMatchObject({ patchPath: 'CustomFields/SuperOffice:1234', type: 'integer' });
+    expect(prop(catalog.Sale, 'SuperOffice:1234')).toMatchObject({
+      patchPath: 'CustomFields/SuperOffice:1234',
+      type: 'integer',
+    });
   });
 
   it('treats a field read-only in either source as read-only', () => {
@@ -227,7 +258,10 @@ describe('buildPropertyCatalog edge cases', () => {
         lists: {},
       }),
     );
-    expect(prop(catalog.Sale, 'SuperOffice:1')).toMatchObject({ ready: false, notReadyReason: 'read-only custom field' });
+    expect(prop(catalog.Sale, 'SuperOffice:1')).toMatchObject({
+      ready: false,
+      notReadyReason: 'read-only custom field',
+    });
   });
 
   it('types udefs: UnlimitedDate as date, LongText with its length, zero length as unlimited, unknown as unsupported', () => {
@@ -268,7 +302,11 @@ describe('buildPropertyCatalog edge cases', () => {
     ['Unknown', 'unsupported', false, 'unsupported type: Unknown'],
   ])('types an extra field of FieldType %s as %s', (fieldType, type, ready, reason) => {
     const catalog = buildPropertyCatalog(
-      onlySale({ customFields: [{ FieldName: 'x_field', FieldType: fieldType, DisplayName: 'Field' }], udefs: [], lists: {} }),
+      onlySale({
+        customFields: [{ FieldName: 'x_field', FieldType: fieldType, DisplayName: 'Field' }],
+        udefs: [],
+        lists: {},
+      }),
     );
     const p = prop(catalog.Sale, 'x_field');
     expect([p.kind, p.type, p.ready, p.notReadyReason]).toEqual(['extra', type, ready, reason]);
@@ -276,16 +314,29 @@ describe('buildPropertyCatalog edge cases', () => {
 
   it('uses MaxLength on a text extra field when SuperOffice sends one', () => {
     const catalog = buildPropertyCatalog(
-      onlySale({ customFields: [{ FieldName: 'x_code', FieldType: 'ShortText', MaxLength: 10 }], udefs: [], lists: {} }),
+      onlySale({
+        customFields: [{ FieldName: 'x_code', FieldType: 'ShortText', MaxLength: 10 }],
+        udefs: [],
+        lists: {},
+      }),
     );
     expect(prop(catalog.Sale, 'x_code')).toMatchObject({ maxLength: 10, label: 'x_code' });
   });
 
   it('lists a udef known only from the CustomField list, typed from FieldInfoBase', () => {
     const catalog = buildPropertyCatalog(
-      onlySale({ customFields: [{ FieldName: 'SuperOffice:11', FieldType: 'Integer', DisplayName: 'Seats' }], udefs: [], lists: {} }),
+      onlySale({
+        customFields: [{ FieldName: 'SuperOffice:11', FieldType: 'Integer', DisplayName: 'Seats' }],
+        udefs: [],
+        lists: {},
+      }),
     );
-    expect(prop(catalog.Sale, 'SuperOffice:11')).toMatchObject({ kind: 'udef', type: 'integer', label: 'Seats', ready: true });
+    expect(prop(catalog.Sale, 'SuperOffice:11')).toMatchObject({
+      kind: 'udef',
+      type: 'integer',
+      label: 'Seats',
+      ready: true,
+    });
   });
 });
 
@@ -319,13 +370,17 @@ describe('metadata schemas', () => {
       IsReadOnly: false,
     });
     expect(udef.MdoListName).toBe('udlist12');
-    expect(mdoListItemSchema.parse({ Id: 3, Name: 'Freight', Deleted: false, Rank: 3 })).toMatchObject({ Id: 3 });
+    expect(mdoListItemSchema.parse({ Id: 3, Name: 'Freight', Deleted: false, Rank: 3 })).toMatchObject({
+      Id: 3,
+    });
     expect(objectFieldMetadataSchema.parse(demoCatalogInput().Sale).udefs).toHaveLength(5);
   });
 
   it('reject the fields they rely on when malformed', () => {
     expect(fieldInfoBaseSchema.safeParse({ FieldType: 'ShortText' }).success).toBe(false);
-    expect(userDefinedFieldInfoSchema.safeParse({ FieldType: 'List', TextLength: 'long' }).success).toBe(false);
+    expect(userDefinedFieldInfoSchema.safeParse({ FieldType: 'List', TextLength: 'long' }).success).toBe(
+      false,
+    );
     expect(mdoListItemSchema.safeParse({ Id: '3', Name: 'Freight' }).success).toBe(false);
   });
 });

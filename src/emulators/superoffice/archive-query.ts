@@ -302,8 +302,10 @@ function matchOne(type: ColumnType, op: string, actual: unknown, values: Literal
 }
 
 function evaluate<Row>(provider: ArchiveProvider<Row>, node: Node, row: Row): boolean {
-  if (node.kind === 'and') return evaluate(provider, node.left, row) && evaluate(provider, node.right, row);
-  if (node.kind === 'or') return evaluate(provider, node.left, row) || evaluate(provider, node.right, row);
+  if (node.kind !== 'term') {
+    const left = evaluate(provider, node.left, row);
+    return node.kind === 'and' ? left && evaluate(provider, node.right, row) : left || evaluate(provider, node.right, row);
+  }
   const column = findColumn(provider, node.column);
   const negatedOf = NEGATED[node.op];
   const op = negatedOf ?? node.op;

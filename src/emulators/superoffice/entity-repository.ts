@@ -90,6 +90,13 @@ export class EntityRepository {
     this.commit(kind, id, stored, next, associateId);
   }
 
+  /** A system-side change of some properties (the quote pushing its totals to the Sale). */
+  updateFields(kind: EntityKind, id: number, fields: JsonRecord, associateId: number): boolean {
+    const stored = this.get(kind, id);
+    const next: StoredEntity = { doc: { ...stored.doc, ...fields }, custom: stored.custom };
+    return this.commit(kind, id, stored, next, associateId);
+  }
+
   remove(kind: EntityKind, id: number, pre: Preconditions): void {
     const stored = this.get(kind, id);
     checkUnmodifiedSince(kind, stored, pre);
@@ -97,8 +104,8 @@ export class EntityRepository {
   }
 
   /** Stores `next` only if it differs; a real change moves UpdatedDate/UpdatedBy. */
-  private commit(kind: EntityKind, id: number, stored: StoredEntity, next: StoredEntity, associateId: number): void {
-    if (deepEqual(next.doc, stored.doc) && deepEqual(next.custom, stored.custom)) return;
+  private commit(kind: EntityKind, id: number, stored: StoredEntity, next: StoredEntity, associateId: number): boolean {
+    if (deepEqual(next.doc, stored.doc) && deepEqual(next.custom, stored.custom)) return false;
     const previous = parseUtc(stored.doc.UpdatedDate);
     // Strictly later than before, so that two quick writes still order.
     const at = Number.isNaN(previous) ? Date.now() : Math.max(Date.now(), previous + 1);
@@ -106,6 +113,7 @@ export class EntityRepository {
     next.doc.UpdatedBy = associateId ? { AssociateId: associateId } : stored.doc.UpdatedBy;
     next.doc[kind.idField] = id;
     this.store.entities[kind.name].set(id, next);
+    return true;
   }
 
   /** A `test` on a custom field compares meanings ("43" equals "[I:43]"), elsewhere JSON. */

@@ -36,6 +36,8 @@ export interface WriteOptions {
   mode: 'write' | 'seed';
   /** Custom fields a JSON Patch `remove` of "CustomFields/<name>" cleared. */
   clearedCustomFields?: readonly string[];
+  /** false while a seed is loading: references are checked once everything is in. */
+  checkReferences?: boolean;
 }
 
 /** Carriers whose ids the store can check. */
@@ -73,7 +75,13 @@ function normaliseLink(store: SuperOfficeStore, value: unknown, where: string): 
   };
 }
 
-function storedCarrier(store: SuperOfficeStore, carrier: CarrierName, value: unknown, where: string): JsonRecord | null {
+function storedCarrier(
+  store: SuperOfficeStore,
+  carrier: CarrierName,
+  value: unknown,
+  where: string,
+  checkReference: boolean,
+): JsonRecord | null {
   if (value === null || value === undefined) return null;
   if (!isPlainObject(value)) {
     throw validationError(`${where}: expected a ${carrier} carrier object, got ${JSON.stringify(value)}`);
@@ -85,7 +93,7 @@ function storedCarrier(store: SuperOfficeStore, carrier: CarrierName, value: unk
   }
   const id = carrierId(carrier, value);
   if (!id) return null;
-  if (CHECKED_CARRIERS.has(carrier) && !carrierExists(store, carrier, id)) {
+  if (checkReference && CHECKED_CARRIERS.has(carrier) && !carrierExists(store, carrier, id)) {
     throw validationError(`${where}: ${carrier} id ${id} does not exist`);
   }
   return { [idField]: id };
@@ -96,10 +104,11 @@ function writeProperty(
   kind: EntityKind,
   prop: string,
   value: unknown,
+  options: WriteOptions,
 ): unknown {
   const where = `${kind.name}.${prop}`;
   const carrier = carrierOf(kind, prop);
-  if (carrier) return storedCarrier(store, carrier, value, where);
+  if (carrier) return storedCarrier(store, carrier, value, where, options.checkReferences !== false);
   const type = kind.props[prop];
   if (!type) return value;
   const coerced = coerceValue(type, value, where);
@@ -187,7 +196,7 @@ export function buildStoredEntity(
       continue;
     }
     try {
-      doc[prop] = writeProperty(store, kind, prop, input.has(prop) ? input.get(prop) : template[prop]);
+      doc[prop] = writeProperty(store, kind, prop, input.has(prop) ? input.get(prop) : template[prop], options);
     } catch (err) {
       if (!(err instanceof Error)) throw err;
       errors.push(err.message);

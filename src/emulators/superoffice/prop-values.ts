@@ -130,10 +130,10 @@ export function coerceValue(type: PropType, value: unknown, where: string): unkn
  * A strict zod schema for a (partial) record of `table`, for seed documents: every property
  * optional, of its swagger JSON type; unknown properties are errors, so typos in a seed show.
  */
-export function zodForTable(table: PropTable, extra: z.ZodRawShape = {}) {
-  const shape: z.ZodRawShape = {};
+export function zodForTable<Extra extends z.ZodRawShape>(table: PropTable, extra: Extra) {
+  const shape: Record<string, z.ZodOptional<z.ZodType>> = {};
   for (const [name, type] of Object.entries(table)) shape[name] = zodForType(type).optional();
-  return z.object({ ...shape, ...extra }).strict();
+  return z.object({ ...shape, ...extra } as Record<string, z.ZodOptional<z.ZodType>> & Extra).strict();
 }
 
 function zodForType(type: PropType): z.ZodType {

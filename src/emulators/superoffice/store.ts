@@ -76,6 +76,28 @@ export class SuperOfficeStore {
     this.tickets.length = 0;
   }
 
+  /** Takes over another store's content (a seed built aside and found valid). */
+  adopt(other: SuperOfficeStore): void {
+    this.reset();
+    for (const name of ENTITY_NAMES) {
+      for (const [id, e] of other.entities[name]) this.entities[name].set(id, e);
+      this.customFields[name] = other.customFields[name];
+    }
+    const pairs: Array<[Map<unknown, unknown>, Map<unknown, unknown>]> = [
+      [this.associates, other.associates],
+      [this.lists, other.lists],
+      [this.products, other.products],
+      [this.quotes, other.quotes],
+      [this.quoteVersions, other.quoteVersions],
+      [this.quoteAlternatives, other.quoteAlternatives],
+      [this.quoteLines, other.quoteLines],
+      [this.bearerTokens, other.bearerTokens],
+      [this.lastIds, other.lastIds],
+    ];
+    for (const [mine, theirs] of pairs) for (const [k, v] of theirs) mine.set(k, v);
+    this.tickets.push(...other.tickets);
+  }
+
   /** Next id of a sequence: one more than anything seeded or created before. */
   nextId(sequence: IdSequence): number {
     const next = (this.lastIds.get(sequence) ?? 0) + 1;

@@ -1,0 +1,81 @@
+import { webhookSignature } from '../../src/oneflow/webhook';
+import { startSyncStack, type SyncStack } from '../support/sync-stack';
+import { TcpProxy } from '../support/tcp-proxy';
+import { testTemporalTarget } from '../setup/temporal-env';
+
+/** The webhook's answers, which decide whether Oneflow retries, and Temporal being down. */
+describe('POST /webhooks/oneflow', () => {
+  let stack: SyncStack;
+  let proxy: TcpProxy;
+
+  beforeAll(async () => {
+    const [host, port] = testTemporalTarget().address.split(':');
+    proxy = new TcpProxy({ host: host!, port: Number(port) });
+    await proxy.up();
+    stack = await startSyncStack({ temporalClientAddress: proxy.address });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await proxy?.down();
+  });
+
+  const post = (body: unknown, raw?: string) =>
+    fetch(`${stack.service.url}/webhooks/oneflow`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: raw ?? JSON.stringify(body),
+    });
+
+  const hook = (callbackId: string, type = 'contract:sign', signKey = 'demo-sign-key') => ({
+    contract: { id: 9001 },
+    callback_id: callbackId,
+    events: [{ id: Math.floor(Math.random() * 1e9), type, created_time: '2026-11-25T10:00:00+0000' }],
+    signature: webhookSignature(callbackId, signKey),
+  });
+
+  it('answers 400 to a body that does not parse, and starts nothing', async () => {
+    const res = await post(undefined, '{"contract": ');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/not valid JSON/);
+    const res2 = await post({ contract: { id: 'x' } });
+    expect(res2.status).toBe(400);
+    expect(await stack.runs(9001)).toEqual([]);
+  });
+
+  it('answers 401 to a wrong signature, and starts nothing', async () => {
+    const res = await post(hook('c'.repeat(40), 'contract:sign', 'not-the-key'));
+    expect(res.status).toBe(401);
+    expect(await stack.runs(9001)).toEqual([]);
+  });
+
+  it('answers 200 to event types it ignores', async () => {
+    const res = await post(hook('d'.repeat(40), 'contract:publish'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ignored' });
+    expect(await stack.runs(9001)).toEqual([]);
+  });
+
+  it('answers 503 while Temporal is unreachable, so Oneflow retries, and loses nothing once it is back', async () => {
+    await proxy.down();
+    const oneflow = stack.service.demo!.oneflowEmulator;
+    oneflow.sign(9001);
+    // Each start attempt waits out its deadline before the 503; Oneflow (its retry
+    // schedule scaled by 0.001 here) tries again. Wait for two refusals.
+    let refused: Array<number | null> = [];
+    for (let i = 0; i < 150 && refused.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      refused = oneflow.emulator.deliveries().flatMap((d) => d.attempts.map((a) => a.status));
+    }
+    expect(refused.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(refused)).toEqual(new Set([503]));
+    await proxy.up();
+    await oneflow.settled();
+    const statuses = oneflow.emulator.deliveries().flatMap((d) => d.attempts.map((a) => a.status));
+    expect(statuses.at(-1)).toBe(200);
+    const runs = await stack.runs(9001);
+    expect(runs).toHaveLength(1);
+    const result = await stack.waitForResult(runs[0]!.workflowId);
+    expect(result.outcome).toBe('succeeded');
+  });
+});
