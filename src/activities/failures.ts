@@ -27,7 +27,8 @@ export function toActivityFailure(err: unknown, context?: string): ApplicationFa
       type: FAILURE_TYPE[err.kind],
       message: context ? `${context}: ${err.message}` : err.message,
       nonRetryable: !err.retryable,
-      nextRetryDelay: err.retryable ? err.details.retryAfterMs : undefined,
+      // A Retry-After of 0 means "now": leave the delay to the retry policy.
+      nextRetryDelay: err.retryable && err.details.retryAfterMs ? err.details.retryAfterMs : undefined,
     });
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -93,19 +93,23 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
 
   async function findPerson(
     contact: ContactPlan,
+    companyId: number | undefined,
     companyPersons: PersonMatch[],
   ): Promise<{ person: PersonMatch } | { error: string }> {
     const email = contact.email!.toLowerCase();
     const inCompany = companyPersons.filter((p) => p.email.toLowerCase() === email);
     if (inCompany.length >= 1) return { person: inCompany[0]! };
-    const anywhere = await superoffice.findPersonsByEmail(contact.email!);
-    const matches = [...new Map(anywhere.filter((p) => p.email.toLowerCase() === email).map((p) => [p.personId, p])).values()];
-    if (matches.length === 1) return { person: matches[0]! };
-    if (matches.length === 0) {
+    // The archive filter matches any of a person's addresses, while a row shows only the
+    // first one: trust the filter, and do not compare the row's address again.
+    const anywhere = [...new Map((await superoffice.findPersonsByEmail(contact.email!)).map((p) => [p.personId, p])).values()];
+    const ofCompany = anywhere.filter((p) => companyId !== undefined && p.contactId === companyId);
+    if (ofCompany.length >= 1) return { person: ofCompany[0]! };
+    if (anywhere.length === 1) return { person: anywhere[0]! };
+    if (anywhere.length === 0) {
       return { error: `no SuperOffice Contact has the email ${contact.email} of participant #${contact.participant}` };
     }
     return {
-      error: `${matches.length} SuperOffice Contacts outside the Company have the email ${contact.email} (Contacts ${matches
+      error: `${anywhere.length} SuperOffice Contacts outside the Company have the email ${contact.email} (Contacts ${anywhere
         .map((m) => m.personId)
         .join(', ')}); Smart Sync does not guess which one is participant #${contact.participant}`,
     };
@@ -216,7 +220,7 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
           result.settled.push(settled(base, planned, contact.failure));
           continue;
         }
-        const found = await findPerson(contact, companyPersons);
+        const found = await findPerson(contact, companyId, companyPersons);
         if ('error' in found) {
           result.settled.push(settled(base, planned, found.error));
           continue;

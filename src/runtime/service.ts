@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { Runtime, type WorkerOptions } from '@temporalio/worker';
+import type { WorkerOptions } from '@temporalio/worker';
 import { type Client, type Connection } from '@temporalio/client';
 import type { Settings } from '../config/env';
 import { type MappingDocument, parseMappingDocumentText } from '../config/mapping-document';
@@ -9,17 +9,22 @@ import type { Logger } from '../logging/logger';
 import { OneflowClient } from '../oneflow/client';
 import { SuperOfficeClient } from '../superoffice/client';
 import { createApp } from '../server/app';
-import { InMemorySettingsStore, type SettingsStore } from '../settings/settings-store';
+import type { SettingsStore } from '../settings/settings-store';
+import { SqliteSettingsStore } from '../settings/sqlite-settings-store';
+import { seedMappingDocument } from '../settings/seed-mapping-document';
 import { describeCliSource, findTemporalCli } from '../temporal/cli-binary';
 import { connectClient, connectWorker, isTemporalReachable } from '../temporal/connection';
 import { type RunningDevServer, startDevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
 import { type RunningWorkers, startWorkers } from '../temporal/workers';
+import { installTemporalRuntime } from '../temporal/runtime-logger';
 import { createOneflowActivities, createSuperOfficeActivities } from '../activities';
 import { type DemoEnvironment, startDemoEnvironment } from './demo-environment';
 import { webhookRouter } from '../server/webhooks';
 import { adminRouter } from '../server/admin-api';
+import { settingsPageRouter } from '../server/settings-page/settings-page-router';
 import { TemporalSyncStarter } from '../temporal/sync-starter';
+import type { SmartSyncInput } from '../workflows/sync-types';
 
 /** The mapping document the demo runs with when SMART_SYNC_CONFIG names none. */
 export const DEMO_MAPPING_PATH = path.join(__dirname, '..', '..', 'config', 'demo-mapping.json');
@@ -30,15 +35,13 @@ export interface ServiceOverrides {
   oneflowActivitiesPerSecond?: number;
   settingsStore?: SettingsStore;
   /** Extra step options passed into every run (tests shorten retries with this). */
-  steps?: import('../workflows/sync-types').SmartSyncInput['steps'];
+  steps?: SmartSyncInput['steps'];
   /** Ports of the demo emulators (0 = free ports). */
   demoPorts?: { oneflow: number; superoffice: number };
   /** Scales the demo Oneflow emulator's webhook retry schedule (tests: 0.001). */
   webhookRetryScale?: number;
   /** The client (not the workers) connects here instead: tests put a proxy in between. */
   temporalClientAddress?: string;
-  /** Skip installing the Temporal Runtime's signal handlers (tests own the process). */
-  embedded?: boolean;
 }
 
 export interface RunningService {
@@ -127,13 +130,22 @@ export async function startService(
     if (!devServer) await ensureSearchAttributes(connection, settings.temporal.namespace, logger);
 
     // 2. The mapping document.
-    const store = overrides.settingsStore ?? new InMemorySettingsStore();
+    // SQLite under SMART_SYNC_DATA_DIR; SMART_SYNC_CONFIG seeds it (see seed-mapping-document.ts).
+    const store =
+      overrides.settingsStore ?? (await SqliteSettingsStore.open(path.join(settings.dataDir, 'settings.db')));
     stack.push(() => store.close());
     if (settings.configPath) {
-      await store.setMappingDocument(loadMappingFile(settings.configPath, true));
-      logger.info({ file: settings.configPath }, 'mapping document loaded from SMART_SYNC_CONFIG');
+      const seeded = await seedMappingDocument(store, loadMappingFile(settings.configPath, true), 'SMART_SYNC_CONFIG');
+      logger.info(
+        { file: settings.configPath, seeded },
+        seeded === 'kept'
+          ? 'SMART_SYNC_CONFIG is unchanged since it was last imported: keeping the stored mapping document'
+          : seeded === 'replaced'
+            ? 'SMART_SYNC_CONFIG has changed since it was last imported: it replaces the stored mapping document'
+            : 'mapping document loaded from SMART_SYNC_CONFIG',
+      );
     } else if (settings.demo && !(await store.getMappingDocument())) {
-      await store.setMappingDocument(loadMappingFile(DEMO_MAPPING_PATH, false));
+      await store.setMappingDocument(loadMappingFile(DEMO_MAPPING_PATH, false), { source: 'demo' });
       logger.info({ file: DEMO_MAPPING_PATH }, 'demo mapping document loaded');
     }
 
@@ -171,7 +183,7 @@ export async function startService(
     });
 
     // 4. Workers.
-    if (!overrides.embedded) Runtime.install({ shutdownSignals: [] });
+    installTemporalRuntime(logger);
     const workerConnection = await connectWorker(target, { fromEnv: devServer === undefined });
     stack.push(() => workerConnection.close());
     const workers = await startWorkers({
@@ -203,6 +215,7 @@ export async function startService(
       routers: [
         webhookRouter({ starter, signKey: webhookSignKey!, logger }),
         adminRouter({ starter, store, superoffice, adminToken: adminToken!, logger }),
+        settingsPageRouter({ logger }),
       ],
     });
     const server = await listenHttp(app, settings.port);

@@ -1,5 +1,10 @@
-import express, { Router } from 'express';
-import { parseMappingDocument, checkMappingsAgainstCatalog } from '../config/mapping-document';
+import { createHash } from 'node:crypto';
+import express, { type Response, Router } from 'express';
+import {
+  checkMappingsAgainstCatalog,
+  type MappingDocument,
+  parseMappingDocument,
+} from '../config/mapping-document';
 import type { Logger } from '../logging/logger';
 import type { SettingsStore } from '../settings/settings-store';
 import { loadPropertyCatalog } from '../superoffice/catalog-loader';
@@ -7,8 +12,31 @@ import type { SuperOfficeClient } from '../superoffice/client';
 import { TemporalUnavailableError, type TemporalSyncStarter } from '../temporal/sync-starter';
 import { requireAdminToken } from './admin-auth';
 
+const RUNS_LIMIT = { default: 25, max: 200 };
+
 function contractIdParam(raw: string | undefined): number | null {
   return raw && /^\d{1,15}$/.test(raw) && Number(raw) > 0 ? Number(raw) : null;
+}
+
+/**
+ * A version tag of the mapping document. PUT /api/config honours If-Match with it, so
+ * that two admins editing at once cannot silently overwrite each other's changes.
+ */
+function documentTag(doc: MappingDocument): string {
+  return `"${createHash('sha256').update(JSON.stringify(doc)).digest('hex').slice(0, 32)}"`;
+}
+
+function ifMatchAllows(header: string | undefined, current: MappingDocument | null): boolean {
+  if (header === undefined) return true;
+  const tags = header.split(',').map((t) => t.trim());
+  if (tags.includes('*')) return current !== null;
+  return current !== null && tags.includes(documentTag(current));
+}
+
+function temporalUnavailable(res: Response, err: unknown): boolean {
+  if (!(err instanceof TemporalUnavailableError)) return false;
+  res.status(503).json({ error: err.message });
+  return true;
 }
 
 /** The admin API of the brief: JSON in and out, bearer SMART_SYNC_ADMIN_TOKEN. */
@@ -20,7 +48,11 @@ export function adminRouter(deps: {
   logger: Logger;
 }): Router {
   const r = Router();
-  r.use('/api', requireAdminToken(deps.adminToken), express.json({ limit: '1mb' }));
+  r.use('/api', requireAdminToken(deps.adminToken), express.json({ limit: '1mb' }), (_req, res, next) => {
+    // Settings and run results are for the admin who asked, not for shared caches.
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
 
   r.get('/api/config', async (_req, res) => {
     const doc = await deps.store.getMappingDocument();
@@ -28,7 +60,7 @@ export function adminRouter(deps: {
       res.status(404).json({ error: 'no mapping document is configured yet; PUT one to /api/config' });
       return;
     }
-    res.json(doc);
+    res.set('ETag', documentTag(doc)).json(doc);
   });
 
   r.put('/api/config', async (req, res) => {
@@ -37,7 +69,14 @@ export function adminRouter(deps: {
       res.status(400).json({ error: 'invalid mapping document', errors: parsed.errors });
       return;
     }
-    await deps.store.setMappingDocument(parsed.value);
+    if (!ifMatchAllows(req.get('if-match'), await deps.store.getMappingDocument())) {
+      res.status(412).json({
+        error:
+          'the mapping document has been changed since you loaded it (If-Match does not match its ETag); load it again and redo your change',
+      });
+      return;
+    }
+    await deps.store.setMappingDocument(parsed.value, { source: 'admin API' });
     // Warnings need SuperOffice; the document is saved whether or not it answers.
     let warnings: Array<{ path: string; message: string }> = [];
     try {
@@ -46,7 +85,7 @@ export function adminRouter(deps: {
       warnings = [{ path: '', message: `could not check the mappings against SuperOffice: ${(err as Error).message}` }];
     }
     deps.logger.info({ mappings: parsed.value.mappings.length }, 'mapping document replaced');
-    res.json({ ...parsed.value, warnings });
+    res.set('ETag', documentTag(parsed.value)).json({ ...parsed.value, warnings });
   });
 
   r.get('/api/properties', async (_req, res) => {
@@ -68,10 +107,7 @@ export function adminRouter(deps: {
       deps.logger.info({ contractId: id, workflowId: run.workflowId, runId: run.runId }, 'manual re-run started');
       res.status(202).json({ contractId: id, workflowId: run.workflowId, runId: run.runId, link: run.link });
     } catch (err) {
-      if (err instanceof TemporalUnavailableError) {
-        res.status(503).json({ error: err.message });
-        return;
-      }
+      if (temporalUnavailable(res, err)) return;
       throw err;
     }
   });
@@ -82,17 +118,52 @@ export function adminRouter(deps: {
       res.status(400).json({ error: `"${req.params.id}" is not a Oneflow contract id (a positive whole number)` });
       return;
     }
-    res.json({ contractId: id, runs: await deps.starter.listRuns(id) });
+    try {
+      res.json({ contractId: id, runs: await deps.starter.listRuns(id) });
+    } catch (err) {
+      if (temporalUnavailable(res, err)) return;
+      throw err;
+    }
+  });
+
+  r.get('/api/runs', async (req, res) => {
+    const raw = req.query.limit;
+    let limit = RUNS_LIMIT.default;
+    if (raw !== undefined) {
+      const n = typeof raw === 'string' && /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
+      if (!(n >= 1 && n <= RUNS_LIMIT.max)) {
+        res.status(400).json({
+          error: `limit must be a whole number from 1 to ${RUNS_LIMIT.max}, got ${JSON.stringify(raw)}`,
+        });
+        return;
+      }
+      limit = n;
+    }
+    try {
+      res.json({ limit, runs: await deps.starter.listRecentRuns(limit) });
+    } catch (err) {
+      if (temporalUnavailable(res, err)) return;
+      throw err;
+    }
   });
 
   r.get('/api/runs/:workflowId', async (req, res) => {
-    const runId = typeof req.query.runId === 'string' ? req.query.runId : undefined;
-    const detail = await deps.starter.describeRun(req.params.workflowId, runId);
-    if (!detail) {
-      res.status(404).json({ error: `no run with workflow id ${req.params.workflowId}` });
+    const rawRunId = req.query.runId;
+    if (rawRunId !== undefined && (typeof rawRunId !== 'string' || !/^[0-9a-f-]{1,64}$/i.test(rawRunId))) {
+      res.status(400).json({ error: `runId must be a Temporal run id such as 0199c2a4-…, got ${JSON.stringify(rawRunId)}` });
       return;
     }
-    res.json(detail);
+    try {
+      const detail = await deps.starter.describeRun(req.params.workflowId, rawRunId);
+      if (!detail) {
+        res.status(404).json({ error: `no run with workflow id ${req.params.workflowId}` });
+        return;
+      }
+      res.json(detail);
+    } catch (err) {
+      if (temporalUnavailable(res, err)) return;
+      throw err;
+    }
   });
 
   return r;

@@ -59,7 +59,7 @@ export interface SuperOfficeClientOptions {
 }
 
 export interface RequestOptions {
-  /** Cancels the call (e.g. a Temporal activity's cancellation signal). */
+  /** Cancels the call (e.g. a Temporal activity's cancellation signal); it then rejects with an AbortError. */
   signal?: AbortSignal;
 }
 
@@ -89,58 +89,74 @@ export class SuperOfficeClient {
 
   // Sale, Company (Contact), Contact (Person)
 
-  getSale(saleId: number, opts?: RequestOptions): Promise<SaleEntity> {
+  async getSale(saleId: number, opts?: RequestOptions): Promise<SaleEntity> {
     return this.rest('GET', `Sale/${idSegment('Sale', saleId)}`, saleEntitySchema, opts);
   }
 
-  getCompany(contactId: number, opts?: RequestOptions): Promise<ContactEntity> {
+  async getCompany(contactId: number, opts?: RequestOptions): Promise<ContactEntity> {
     return this.rest('GET', `Contact/${idSegment('Contact', contactId)}`, contactEntitySchema, opts);
   }
 
-  getPerson(personId: number, opts?: RequestOptions): Promise<PersonEntity> {
+  async getPerson(personId: number, opts?: RequestOptions): Promise<PersonEntity> {
     return this.rest('GET', `Person/${idSegment('Person', personId)}`, personEntitySchema, opts);
   }
 
   /** JSON Patch; answers the whole updated Sale. A failed `test` op is an ApiError `conflict`. */
-  patchSale(saleId: number, ops: JsonPatchOperation[], opts?: RequestOptions): Promise<SaleEntity> {
+  async patchSale(saleId: number, ops: JsonPatchOperation[], opts?: RequestOptions): Promise<SaleEntity> {
     return this.rest('PATCH', `Sale/${idSegment('Sale', saleId)}`, saleEntitySchema, { ...opts, body: ops });
   }
 
-  patchCompany(contactId: number, ops: JsonPatchOperation[], opts?: RequestOptions): Promise<ContactEntity> {
+  async patchCompany(
+    contactId: number,
+    ops: JsonPatchOperation[],
+    opts?: RequestOptions,
+  ): Promise<ContactEntity> {
     return this.rest('PATCH', `Contact/${idSegment('Contact', contactId)}`, contactEntitySchema, {
       ...opts,
       body: ops,
     });
   }
 
-  patchPerson(personId: number, ops: JsonPatchOperation[], opts?: RequestOptions): Promise<PersonEntity> {
+  async patchPerson(
+    personId: number,
+    ops: JsonPatchOperation[],
+    opts?: RequestOptions,
+  ): Promise<PersonEntity> {
     return this.rest('PATCH', `Person/${idSegment('Person', personId)}`, personEntitySchema, {
       ...opts,
       body: ops,
     });
   }
 
-  /** The Company's Contacts, from the `Person` archive (one row per person and e-mail address). */
+  /**
+   * The Company's Contacts, from the `Person` archive, in id order. `email` is the address the
+   * archive shows for the person (the first one); a person with several has only one row.
+   */
   async listCompanyPersons(contactId: number, opts?: RequestOptions): Promise<PersonMatch[]> {
     const list = await this.rest(
       'GET',
       `Contact/${idSegment('Contact', contactId)}/Persons`,
       odataListSchema(personArchiveRowSchema),
-      { ...opts, query: { $select: PERSON_ARCHIVE_COLUMNS } },
+      { ...opts, query: { $select: PERSON_ARCHIVE_COLUMNS, $orderBy: 'personId' } },
     );
-    return list.value.map((row) => toPersonMatch(row));
+    return list.value.map((row, index) => toPersonMatch(row, index, `Contact/${contactId}/Persons`));
   }
 
   /**
    * Contacts anywhere in the tenant with this e-mail address, through the `Person` archive's
-   * `email/emailAddress` column.
+   * `email/emailAddress` column, in id order. The filter matches any of a person's addresses,
+   * while `email` is the one the archive shows, so it may differ from the address searched.
    */
   async findPersonsByEmail(email: string, opts?: RequestOptions): Promise<PersonMatch[]> {
     const list = await this.rest('GET', 'Person', odataListSchema(personArchiveRowSchema), {
       ...opts,
-      query: { $select: PERSON_ARCHIVE_COLUMNS, $filter: `email/emailAddress eq ${odataString(email)}` },
+      query: {
+        $select: PERSON_ARCHIVE_COLUMNS,
+        $filter: `email/emailAddress eq ${odataString(email)}`,
+        $orderBy: 'personId',
+      },
     });
-    return list.value.map((row) => toPersonMatch(row));
+    return list.value.map((row, index) => toPersonMatch(row, index, 'Person'));
   }
 
   // Activities (Appointment)
@@ -166,11 +182,11 @@ export class SuperOfficeClient {
     });
   }
 
-  createAppointment(draft: AppointmentDraft, opts?: RequestOptions): Promise<AppointmentEntity> {
+  async createAppointment(draft: AppointmentDraft, opts?: RequestOptions): Promise<AppointmentEntity> {
     return this.rest('POST', 'Appointment', appointmentEntitySchema, { ...opts, body: draft });
   }
 
-  getAppointment(appointmentId: number, opts?: RequestOptions): Promise<AppointmentEntity> {
+  async getAppointment(appointmentId: number, opts?: RequestOptions): Promise<AppointmentEntity> {
     return this.rest(
       'GET',
       `Appointment/${idSegment('Appointment', appointmentId)}`,
@@ -182,17 +198,20 @@ export class SuperOfficeClient {
   // Field metadata
 
   /** Published user-defined fields and extra fields (not the standard ones). */
-  getCustomFields(entity: SuperOfficeEntityName, opts?: RequestOptions): Promise<FieldInfoBase[]> {
+  async getCustomFields(entity: SuperOfficeEntityName, opts?: RequestOptions): Promise<FieldInfoBase[]> {
     return this.rest('GET', `${entity}/CustomField`, z.array(fieldInfoBaseSchema), opts);
   }
 
   /** The published udef layout: ProgId, type, TextLength, list id, read-only flag. */
-  getPublishedUdefs(entity: SuperOfficeEntityName, opts?: RequestOptions): Promise<UserDefinedFieldInfo[]> {
+  async getPublishedUdefs(
+    entity: SuperOfficeEntityName,
+    opts?: RequestOptions,
+  ): Promise<UserDefinedFieldInfo[]> {
     return this.rest('GET', `${entity}/UdefLayout/Published`, z.array(userDefinedFieldInfoSchema), opts);
   }
 
   /** Items of a list, e.g. "udlist12" for a List udef (its `MdoListName`). */
-  getMdoList(listName: string, opts?: RequestOptions): Promise<MdoListItem[]> {
+  async getMdoList(listName: string, opts?: RequestOptions): Promise<MdoListItem[]> {
     if (!/^[\w.:-]+$/.test(listName)) {
       throw new ApiError(SERVICE, 'rejected', `MDO list name "${listName}" is not a valid list name`);
     }
@@ -202,7 +221,7 @@ export class SuperOfficeClient {
   // Quote agent (Sale products)
 
   /** The Sale's quote, or null when the Sale has none (the Agents answer null for that). */
-  getQuoteEntityFromSaleId(saleId: number, opts?: RequestOptions): Promise<QuoteEntity | null> {
+  async getQuoteEntityFromSaleId(saleId: number, opts?: RequestOptions): Promise<QuoteEntity | null> {
     return this.agent(
       'GetQuoteEntityFromSaleId',
       { SaleId: positiveId('Sale', saleId) },
@@ -211,7 +230,7 @@ export class SuperOfficeClient {
     );
   }
 
-  getQuoteVersion(quoteVersionId: number, opts?: RequestOptions): Promise<QuoteVersion> {
+  async getQuoteVersion(quoteVersionId: number, opts?: RequestOptions): Promise<QuoteVersion> {
     return this.agentRequired(
       'GetQuoteVersion',
       { QuoteVersionId: positiveId('QuoteVersion', quoteVersionId) },
@@ -221,7 +240,7 @@ export class SuperOfficeClient {
     );
   }
 
-  getQuoteAlternatives(quoteVersionId: number, opts?: RequestOptions): Promise<QuoteAlternative[]> {
+  async getQuoteAlternatives(quoteVersionId: number, opts?: RequestOptions): Promise<QuoteAlternative[]> {
     return this.agentRequired(
       'GetQuoteAlternatives',
       { QuoteVersionId: positiveId('QuoteVersion', quoteVersionId) },
@@ -231,7 +250,7 @@ export class SuperOfficeClient {
     );
   }
 
-  getQuoteLines(quoteAlternativeId: number, opts?: RequestOptions): Promise<QuoteLine[]> {
+  async getQuoteLines(quoteAlternativeId: number, opts?: RequestOptions): Promise<QuoteLine[]> {
     return this.agentRequired(
       'GetQuoteLines',
       { QuoteAlternativeId: positiveId('QuoteAlternative', quoteAlternativeId) },
@@ -246,7 +265,7 @@ export class SuperOfficeClient {
    * answer is not saved: pass it to saveQuoteLine. `changedFields` are plain field names;
    * they go on the wire in the documented `QuoteLine.Quantity` form.
    */
-  recalculateQuoteLine(
+  async recalculateQuoteLine(
     line: QuoteLine,
     changedFields: QuoteLineChangedField[],
     opts?: RequestOptions,
@@ -260,7 +279,7 @@ export class SuperOfficeClient {
     );
   }
 
-  saveQuoteLine(line: QuoteLine, opts?: RequestOptions): Promise<QuoteLine> {
+  async saveQuoteLine(line: QuoteLine, opts?: RequestOptions): Promise<QuoteLine> {
     return this.agentRequired(
       'SaveQuoteLine',
       { QuoteLine: line },
@@ -271,7 +290,7 @@ export class SuperOfficeClient {
   }
 
   /** Recomputes the alternative's totals from its lines (and the Sale's Amount when the quote says so). */
-  recalculateQuoteAlternative(
+  async recalculateQuoteAlternative(
     quoteAlternativeId: number,
     opts?: RequestOptions,
   ): Promise<QuoteAlternativeRecalculated> {
@@ -291,9 +310,9 @@ export class SuperOfficeClient {
     method: 'GET' | 'POST' | 'PATCH',
     path: string,
     schema: T,
-    opts: RequestOptions & { body?: unknown; query?: Record<string, string> } = {},
+    opts: RequestOptions & { body?: unknown; query?: Record<string, string>; token?: string } = {},
   ): Promise<z.output<T>> {
-    const token = await this.currentToken();
+    const token = opts.token ?? (await this.currentToken());
     const query = Object.entries(opts.query ?? {})
       // `$` and `/` are left readable: SuperOffice's own samples write `$filter=…` and `email/emailAddress`.
       .map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%24/g, '$').replace(/%2F/gi, '/')}`)
@@ -322,7 +341,8 @@ export class SuperOfficeClient {
     opts?: RequestOptions,
   ): Promise<z.output<T> | null> {
     const path = `Agents/Quote/${method}`;
-    const answer = await this.rest('POST', path, z.unknown(), { ...opts, body });
+    const token = await this.currentToken();
+    const answer = await this.rest('POST', path, z.unknown(), { ...opts, body, token });
     if (answer === null || answer === undefined) return null;
     const where = { method: 'POST', path: this.pathname(path), status: 200 };
     const invalid = agentsInvalidRequestSchema.safeParse(answer);
@@ -331,7 +351,6 @@ export class SuperOfficeClient {
       ('MessageDetail' in invalid.data || invalid.data.Message === 'The request is invalid.')
     ) {
       const detail = invalid.data.MessageDetail ? ` ${invalid.data.MessageDetail}` : '';
-      const token = await this.currentToken();
       const message = redact({ message: `${invalid.data.Message}${detail}` }, this.secrets(token)).message;
       throw new ApiError(SERVICE, 'rejected', `POST ${where.path} → 200: ${message}`, where);
     }
@@ -440,9 +459,13 @@ function invalidRow(path: string, index: number, column: string): ApiError {
   });
 }
 
-function toPersonMatch(row: z.output<typeof personArchiveRowSchema>): PersonMatch {
+function toPersonMatch(
+  row: z.output<typeof personArchiveRowSchema>,
+  index: number,
+  path: string,
+): PersonMatch {
   const personId = row.personId ?? row.PrimaryKey;
-  if (personId === undefined) throw invalidRow('Person archive', 0, 'personId');
+  if (personId === undefined) throw invalidRow(path, index, 'personId');
   return {
     personId,
     ...(row.contactId ? { contactId: row.contactId } : {}),

@@ -30,6 +30,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
     throw new Error(
       `the search attributes ${missing.map((k) => k.name).join(', ')} are not registered in namespace "${namespace}" ` +
         `and could not be added (${(err as Error).message}). Register them once with:\n  ${commands}`,
+      { cause: err },
     );
   }
 }

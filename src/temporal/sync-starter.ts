@@ -8,13 +8,29 @@ import {
 } from '@temporalio/client';
 import { smartSync, progressQuery } from '../workflows';
 import type { SmartSyncInput, SmartSyncResult, SyncProgress } from '../workflows/sync-types';
-import { CONTRACT_ID, OUTCOME, TRIGGER } from './search-attributes';
+import { CONTRACT_ID, OUTCOME, SALE_ID, TRIGGER } from './search-attributes';
 
 /** The start call must not hang while Temporal is down: Oneflow gets a 503 and retries. */
 const START_DEADLINE_MS = 5_000;
 
+/** Listing runs for a page must not hang either while Temporal is down. */
+const LIST_DEADLINE_MS = 10_000;
+
 export class TemporalUnavailableError extends Error {
   override readonly name = 'TemporalUnavailableError';
+}
+
+/** gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the server cannot be reached now. Other errors pass through. */
+function asUnavailable(err: unknown): unknown {
+  // The client wraps gRPC errors in a ServiceError whose cause carries the status code.
+  const e = err as Error & { code?: number; cause?: { code?: number; message?: string } };
+  const code = e.code ?? e.cause?.code;
+  const text = `${e.message ?? ''} ${e.cause?.message ?? ''}`;
+  // UNAVAILABLE (14), DEADLINE_EXCEEDED (4), CANCELLED (1), RESOURCE_EXHAUSTED (8): not now, maybe later.
+  if ((code !== undefined && [1, 4, 8, 14].includes(code)) || /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED/.test(text)) {
+    return new TemporalUnavailableError(`Temporal is not reachable: ${(e.cause?.message ?? e.message).split('\n')[0]}`);
+  }
+  return err;
 }
 
 export interface StartedRun {
@@ -28,6 +44,8 @@ export interface StartedRun {
 export interface RunSummary {
   workflowId: string;
   runId: string;
+  contractId?: number;
+  saleId?: number;
   status: string;
   outcome?: string;
   trigger?: string;
@@ -37,7 +55,6 @@ export interface RunSummary {
 }
 
 export interface RunDetail extends RunSummary {
-  contractId?: number;
   progress?: SyncProgress;
   result?: SmartSyncResult;
   failure?: string;
@@ -115,22 +132,42 @@ export class TemporalSyncStarter {
       );
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw err;
-      const e = err as Error & { code?: number };
-      // gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the server cannot be reached now.
-      if (e.code === 14 || e.code === 4 || /UNAVAILABLE|DEADLINE|ECONNREFUSED|deadline/i.test(e.message)) {
-        throw new TemporalUnavailableError(`Temporal is not reachable: ${e.message.split('\n')[0]}`);
-      }
-      throw err;
+      throw asUnavailable(err);
     }
   }
 
   async listRuns(contractId: number, limit = 50): Promise<RunSummary[]> {
+    return this.list(`WorkflowType = 'smartSync' AND ${CONTRACT_ID.name} = ${contractId}`, limit);
+  }
+
+  /**
+   * The latest runs of every contract on this service's task queue, newest first: the
+   * settings page's Runs tab. Other deployments sharing the namespace keep their own lists.
+   */
+  async listRecentRuns(limit = 25): Promise<RunSummary[]> {
+    const queue = this.deps.taskQueue.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+    return this.list(`WorkflowType = 'smartSync' AND TaskQueue = '${queue}'`, limit);
+  }
+
+  private async list(query: string, limit: number): Promise<RunSummary[]> {
+    const { client } = this.deps;
     const runs: RunSummary[] = [];
-    const query = `WorkflowType = 'smartSync' AND ${CONTRACT_ID.name} = ${contractId} ORDER BY StartTime DESC`;
+    try {
+      await client.connection.withDeadline(Date.now() + LIST_DEADLINE_MS, () => this.collect(query, limit, runs));
+    } catch (err) {
+      throw asUnavailable(err);
+    }
+    // The dev server's SQLite visibility has no ORDER BY: sort here.
+    return runs.sort((a, b) => b.startTime.localeCompare(a.startTime));
+  }
+
+  private async collect(query: string, limit: number, runs: RunSummary[]): Promise<void> {
     for await (const wf of this.deps.client.workflow.list({ query, pageSize: limit })) {
       runs.push({
         workflowId: wf.workflowId,
         runId: wf.runId,
+        contractId: wf.typedSearchAttributes.get(CONTRACT_ID),
+        saleId: wf.typedSearchAttributes.get(SALE_ID),
         status: wf.status.name,
         outcome: wf.typedSearchAttributes.get(OUTCOME),
         trigger: wf.typedSearchAttributes.get(TRIGGER),
@@ -140,8 +177,6 @@ export class TemporalSyncStarter {
       });
       if (runs.length >= limit) break;
     }
-    // The dev server's SQLite visibility ignores ORDER BY; sort here to be sure.
-    return runs.sort((a, b) => b.startTime.localeCompare(a.startTime));
   }
 
   /** Status of a run, with its result when finished and its progress while running. */

@@ -8,7 +8,7 @@ import { createLogger } from '../../src/logging/logger';
 import { type RunningService, startService } from '../../src/runtime/service';
 import { InMemorySettingsStore } from '../../src/settings/settings-store';
 import type { SmartSyncResult, StepOptions, StepName } from '../../src/workflows/sync-types';
-import { testTemporalTarget } from '../setup/temporal-env';
+import { createTestNamespace, testTemporalTarget } from '../setup/temporal-env';
 import demoMapping from '../../config/demo-mapping.json';
 
 /** Short retries, so that a fault that heals is retried within a test's time. */
@@ -73,7 +73,7 @@ export async function startSyncStack(options: { mapping?: MappingDocument | null
   const settings = {
     ...loadSettings({
       TEMPORAL_ADDRESS: target.address,
-      TEMPORAL_NAMESPACE: target.namespace,
+      TEMPORAL_NAMESPACE: await createTestNamespace(),
       TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
       SMART_SYNC_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'smart-sync-test-')),
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -82,7 +82,6 @@ export async function startSyncStack(options: { mapping?: MappingDocument | null
   };
   const mapping = options.mapping === undefined ? demoMappingDocument() : options.mapping;
   const service = await startService(settings, createLogger(settings.logLevel), {
-    embedded: true,
     demoPorts: { oneflow: 0, superoffice: 0 },
     steps: FAST_STEPS,
     webhookRetryScale: 0.001,
@@ -93,8 +92,11 @@ export async function startSyncStack(options: { mapping?: MappingDocument | null
   const oneflowOrigin = demo.oneflowEmulator.origin;
   const superofficeOrigin = demo.superofficeEmulator.origin;
 
-  const runs: SyncStack['runs'] = async (contractId) =>
-    (await json('GET', `${service.url}/api/contracts/${contractId}/runs`, undefined, ADMIN)).body.runs;
+  const runs: SyncStack['runs'] = async (contractId) => {
+    const res = await json('GET', `${service.url}/api/contracts/${contractId}/runs`, undefined, ADMIN);
+    if (res.status !== 200) throw new Error(`GET /api/contracts/${contractId}/runs → ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body.runs;
+  };
 
   const waitForResult = async (workflowId: string) =>
     (await service.client.workflow.getHandle(workflowId).result()) as SmartSyncResult;

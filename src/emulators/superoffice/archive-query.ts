@@ -96,8 +96,38 @@ type Node =
   | { kind: 'term'; column: string; op: string; values: Literal[] };
 
 const LIST_OPS = new Set(['oneof', 'notoneof', 'between']);
-const STRING_OPS = new Set(['eq', '=', 'equals', 'is', 'ne', 'unequals', 'isnot', 'begins', 'notbegins', 'contains', 'notcontains', 'startswith', 'endswith', 'substringof']);
-const INT_OPS = new Set(['eq', '=', 'equals', 'ne', 'unequals', 'lt', 'less', 'le', 'gt', 'greater', 'ge', 'between', 'oneof', 'notoneof']);
+const STRING_OPS = new Set([
+  'eq',
+  '=',
+  'equals',
+  'is',
+  'ne',
+  'unequals',
+  'isnot',
+  'begins',
+  'notbegins',
+  'contains',
+  'notcontains',
+  'startswith',
+  'endswith',
+  'substringof',
+]);
+const INT_OPS = new Set([
+  'eq',
+  '=',
+  'equals',
+  'ne',
+  'unequals',
+  'lt',
+  'less',
+  'le',
+  'gt',
+  'greater',
+  'ge',
+  'between',
+  'oneof',
+  'notoneof',
+]);
 const BOOL_OPS = new Set(['eq', '=', 'equals', 'ne', 'unequals']);
 
 class FilterParser {
@@ -234,7 +264,8 @@ function valuesOf(value: unknown): unknown[] {
 
 function toInt(literal: Literal, column: string): number {
   const n = typeof literal === 'number' ? literal : Number(literal);
-  if (typeof literal === 'boolean' || !Number.isFinite(n)) throw badRequest(`$filter: ${column} needs a number`);
+  if (typeof literal === 'boolean' || !Number.isFinite(n))
+    throw badRequest(`$filter: ${column} needs a number`);
   return n;
 }
 
@@ -304,7 +335,9 @@ function matchOne(type: ColumnType, op: string, actual: unknown, values: Literal
 function evaluate<Row>(provider: ArchiveProvider<Row>, node: Node, row: Row): boolean {
   if (node.kind !== 'term') {
     const left = evaluate(provider, node.left, row);
-    return node.kind === 'and' ? left && evaluate(provider, node.right, row) : left || evaluate(provider, node.right, row);
+    return node.kind === 'and'
+      ? left && evaluate(provider, node.right, row)
+      : left || evaluate(provider, node.right, row);
   }
   const column = findColumn(provider, node.column);
   const negatedOf = NEGATED[node.op];
@@ -320,7 +353,14 @@ function checkOperators<Row>(provider: ArchiveProvider<Row>, node: Node): void {
     return;
   }
   const column = findColumn(provider, node.column);
-  const allowed = column.type === 'string' ? STRING_OPS : column.type === 'int' ? INT_OPS : column.type === 'bool' ? BOOL_OPS : new Set<string>();
+  const allowed =
+    column.type === 'string'
+      ? STRING_OPS
+      : column.type === 'int'
+        ? INT_OPS
+        : column.type === 'bool'
+          ? BOOL_OPS
+          : new Set<string>();
   if (!allowed.has(node.op)) {
     throw badRequest(
       `$filter: the operator '${node.op}' is not supported on the ${column.type} column ${column.name} by the emulator` +
@@ -363,7 +403,9 @@ export function runArchiveQuery<Row>(
 ): SlimResponse {
   for (const key of Object.keys(query)) {
     if (key.startsWith('$') && !SUPPORTED_OPTIONS.includes(key.toLowerCase())) {
-      throw badRequest(`The query option ${key} is not supported by the emulator (supported: ${SUPPORTED_OPTIONS.join(', ')})`);
+      throw badRequest(
+        `The query option ${key} is not supported by the emulator (supported: ${SUPPORTED_OPTIONS.join(', ')})`,
+      );
     }
   }
   const mode = option(query, '$mode');
@@ -375,11 +417,18 @@ export function runArchiveQuery<Row>(
     throw badRequest(`$format=${format} is not supported by the emulator; only json is`);
   }
   const select = option(query, '$select');
-  const columnNames = select === undefined ? provider.defaultColumns : select.split(',').map((s) => s.trim()).filter(Boolean);
+  const columnNames =
+    select === undefined
+      ? provider.defaultColumns
+      : select
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   const columns = columnNames.map((name) => ({ name, column: findColumn(provider, name) }));
 
   const filterText = option(query, '$filter');
-  const filter = filterText === undefined || filterText.trim() === '' ? undefined : parseFilter(provider, filterText);
+  const filter =
+    filterText === undefined || filterText.trim() === '' ? undefined : parseFilter(provider, filterText);
   let selected = filter ? rows.filter((row) => evaluate(provider, filter, row)) : [...rows];
 
   const orderBy = option(query, '$orderby');
@@ -389,7 +438,8 @@ export function runArchiveQuery<Row>(
     .filter(Boolean)
     .map((part) => {
       const [name = '', direction = 'asc', ...rest] = part.split(/\s+/);
-      if (rest.length > 0 || !/^(asc|desc)$/i.test(direction)) throw badRequest(`$orderby: cannot read '${part}'`);
+      if (rest.length > 0 || !/^(asc|desc)$/i.test(direction))
+        throw badRequest(`$orderby: cannot read '${part}'`);
       return { column: findColumn(provider, name), descending: direction.toLowerCase() === 'desc' };
     });
   selected.sort((a, b) => {
@@ -397,7 +447,9 @@ export function runArchiveQuery<Row>(
       const x = displayValue(column.get(a));
       const y = displayValue(column.get(b));
       const cmp =
-        typeof x === 'number' && typeof y === 'number' ? x - y : String(x ?? '').localeCompare(String(y ?? ''));
+        typeof x === 'number' && typeof y === 'number'
+          ? x - y
+          : String(x ?? '').localeCompare(String(y ?? ''));
       if (cmp !== 0) return descending ? -cmp : cmp;
     }
     return provider.primaryKey(a) - provider.primaryKey(b);
@@ -413,7 +465,10 @@ export function runArchiveQuery<Row>(
     'odata.nextLink': null,
     value: selected.map((row) => {
       // Slim rows show PrimaryKey as a string, as in the documented example (§6.6).
-      const out: Record<string, unknown> = { PrimaryKey: String(provider.primaryKey(row)), EntityName: provider.entityName };
+      const out: Record<string, unknown> = {
+        PrimaryKey: String(provider.primaryKey(row)),
+        EntityName: provider.entityName,
+      };
       for (const { name, column } of columns) out[name] = displayValue(column.get(row));
       return out;
     }),

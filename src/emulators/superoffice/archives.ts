@@ -25,7 +25,11 @@ function elementValues(value: unknown): string[] {
   return Array.isArray(value) ? value.filter(isPlainObject).map((e) => text(e.Value)) : [];
 }
 
-function column(name: string, type: ArchiveColumn<Row>['type'], get: (row: Row) => unknown): ArchiveColumn<Row> {
+function column(
+  name: string,
+  type: ArchiveColumn<Row>['type'],
+  get: (row: Row) => unknown,
+): ArchiveColumn<Row> {
   return { name, type, get };
 }
 
@@ -83,7 +87,16 @@ function activityColumns(): ArchiveColumn<Row>[] {
   ];
 }
 
-const ACTIVITY_DEFAULTS = ['date', 'type', 'text', 'associateId', 'contactId', 'personId', 'saleId', 'completed'];
+const ACTIVITY_DEFAULTS = [
+  'date',
+  'type',
+  'text',
+  'associateId',
+  'contactId',
+  'personId',
+  'saleId',
+  'completed',
+];
 
 export function appointmentRows(store: SuperOfficeStore, ids?: number[]): Row[] {
   const all = [...store.entities.Appointment].map(([id, a]) => ({ id, doc: a.doc }));

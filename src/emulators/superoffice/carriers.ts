@@ -193,7 +193,11 @@ function appointmentCarrier(store: SuperOfficeStore, id: number): JsonRecord {
 }
 
 /** The filled carrier for a stored reference, or null when there is none. */
-export function fillCarrier(store: SuperOfficeStore, carrier: CarrierName, stored: unknown): JsonRecord | null {
+export function fillCarrier(
+  store: SuperOfficeStore,
+  carrier: CarrierName,
+  stored: unknown,
+): JsonRecord | null {
   const id = carrierId(carrier, stored);
   if (!id) return null;
   switch (carrier) {

@@ -66,7 +66,14 @@ export const ENTITY_KINDS: Record<EntityName, EntityKind> = {
     idField: 'SaleId',
     props: SALE_ENTITY,
     // §2.6 Sale: NextDueDate ("Maintained by the system"), ActiveLinks, ActiveErpLinks, Appointment.
-    readOnly: new Set(['SaleId', ...COMMON_READ_ONLY, 'NextDueDate', 'ActiveLinks', 'ActiveErpLinks', 'Appointment']),
+    readOnly: new Set([
+      'SaleId',
+      ...COMMON_READ_ONLY,
+      'NextDueDate',
+      'ActiveLinks',
+      'ActiveErpLinks',
+      'Appointment',
+    ]),
     computed: new Set(['NextDueDate', 'ActiveLinks', 'Appointment']),
     defaults: { Status: 'Open', Completed: 'NotStarted' },
     seedCollection: 'sales',
@@ -76,7 +83,14 @@ export const ENTITY_KINDS: Record<EntityName, EntityKind> = {
     idField: 'ContactId',
     props: CONTACT_ENTITY,
     // §2.6 Contact: UtmParameters ("readonly field"), ActiveInterests, ActiveErpLinks.
-    readOnly: new Set(['ContactId', ...COMMON_READ_ONLY, 'UtmParameters', 'ActiveInterests', 'ActiveErpLinks', 'Persons']),
+    readOnly: new Set([
+      'ContactId',
+      ...COMMON_READ_ONLY,
+      'UtmParameters',
+      'ActiveInterests',
+      'ActiveErpLinks',
+      'Persons',
+    ]),
     computed: new Set(['ActiveInterests', 'Persons']),
     defaults: { Address: address('ContactPostalAddress', 'ContactStreetAddress') },
     seedCollection: 'companies',
@@ -86,7 +100,14 @@ export const ENTITY_KINDS: Record<EntityName, EntityKind> = {
     idField: 'PersonId',
     props: PERSON_ENTITY,
     // §2.6 Person: IsAssociate ("The property is read-only"), UtmParameters.
-    readOnly: new Set(['PersonId', ...COMMON_READ_ONLY, 'IsAssociate', 'UtmParameters', 'FullName', 'ActiveInterests']),
+    readOnly: new Set([
+      'PersonId',
+      ...COMMON_READ_ONLY,
+      'IsAssociate',
+      'UtmParameters',
+      'FullName',
+      'ActiveInterests',
+    ]),
     computed: new Set(['IsAssociate', 'FullName', 'ActiveInterests']),
     defaults: { Address: address('PersonPrivateAddress', 'PersonPrivateAddress') },
     seedCollection: 'persons',

@@ -34,8 +34,12 @@ export class EntityRepository {
     return stored;
   }
 
-  /** GET /v1/{Entity}/default: "default values on the entity, ... required when creating" (swagger). */
-  defaults(kind: EntityKind, associateId: number): JsonRecord {
+  /**
+   * GET /v1/{Entity}/default: "NetServer calculates default values on the entity, which is
+   * required when creating/storing a new instance" (swagger). The dates start now, the owner is
+   * the caller. POST starts from the same values, so a property the body leaves out has them.
+   */
+  private defaultDoc(kind: EntityKind, associateId: number): JsonRecord {
     const doc = entityTemplate(kind);
     const now = new Date().toISOString();
     if (kind.name === 'Sale') doc.Saledate = now;
@@ -44,14 +48,19 @@ export class EntityRepository {
       doc.EndDate = new Date(Date.now() + 60 * 60 * 1000).toISOString();
       doc.ActiveDate = now;
     }
+    // "if you don't assign an associate ... the current user will become the owner" (§2.5).
     if (associateId && this.store.associates.has(associateId)) doc.Associate = { AssociateId: associateId };
+    return doc;
+  }
+
+  defaults(kind: EntityKind, associateId: number): JsonRecord {
     const custom: Record<string, string> = {};
     for (const def of this.store.customFields[kind.name]) custom[def.fieldName] = emptyValue(def);
-    return entityView(this.store, kind, { doc, custom });
+    return entityView(this.store, kind, { doc: this.defaultDoc(kind, associateId), custom });
   }
 
   create(kind: EntityKind, body: unknown, associateId: number): number {
-    const entity = requireEntityBody(body);
+    const entity = { ...this.defaultDoc(kind, associateId), ...requireEntityBody(body) };
     const next = buildStoredEntity(this.store, kind, entity, undefined, { mode: 'write' });
     const id = this.store.nextId(kind.name);
     const now = new Date().toISOString();
@@ -63,8 +72,6 @@ export class EntityRepository {
       CreatedBy: actor,
       UpdatedBy: actor,
     });
-    // "if you don't assign an associate ... the current user will become the owner" (§2.5).
-    if (kind.name === 'Appointment' && next.doc.Associate === null) next.doc.Associate = actor;
     this.store.entities[kind.name].set(id, next);
     return id;
   }
@@ -73,20 +80,41 @@ export class EntityRepository {
     const stored = this.get(kind, id);
     checkUnmodifiedSince(kind, stored, pre);
     const entity = requireEntityBody(body);
-    this.commit(kind, id, stored, buildStoredEntity(this.store, kind, entity, stored, { mode: 'write' }), associateId);
+    this.commit(
+      kind,
+      id,
+      stored,
+      buildStoredEntity(this.store, kind, entity, stored, { mode: 'write' }),
+      associateId,
+    );
   }
 
-  patch(kind: EntityKind, id: number, body: unknown, associateId: number, pre: Preconditions, apiBase: string): void {
+  patch(
+    kind: EntityKind,
+    id: number,
+    body: unknown,
+    associateId: number,
+    pre: Preconditions,
+    apiBase: string,
+  ): void {
     const stored = this.get(kind, id);
     checkUnmodifiedSince(kind, stored, pre);
-    if (body === undefined) throw badRequest('The PATCH body is missing: send a JSON Patch array or a merge patch object');
+    if (body === undefined)
+      throw badRequest('The PATCH body is missing: send a JSON Patch array or a merge patch object');
     const view = entityView(this.store, kind, stored, { apiBase });
     const ops = patchOperations(body, view);
-    const { removed } = applyPatch(view, ops, (path, actual, expected) => this.testEquals(kind, path, actual, expected));
+    const { removed } = applyPatch(view, ops, (path, actual, expected) =>
+      this.testEquals(kind, path, actual, expected),
+    );
     const cleared = removed
-      .filter((p) => p.length === 2 && CUSTOM_DICTIONARIES.some((d) => d.toLowerCase() === p[0]?.toLowerCase()))
+      .filter(
+        (p) => p.length === 2 && CUSTOM_DICTIONARIES.some((d) => d.toLowerCase() === p[0]?.toLowerCase()),
+      )
       .map((p) => p[1] as string);
-    const next = buildStoredEntity(this.store, kind, view, stored, { mode: 'write', clearedCustomFields: cleared });
+    const next = buildStoredEntity(this.store, kind, view, stored, {
+      mode: 'write',
+      clearedCustomFields: cleared,
+    });
     this.commit(kind, id, stored, next, associateId);
   }
 
@@ -104,7 +132,13 @@ export class EntityRepository {
   }
 
   /** Stores `next` only if it differs; a real change moves UpdatedDate/UpdatedBy. */
-  private commit(kind: EntityKind, id: number, stored: StoredEntity, next: StoredEntity, associateId: number): boolean {
+  private commit(
+    kind: EntityKind,
+    id: number,
+    stored: StoredEntity,
+    next: StoredEntity,
+    associateId: number,
+  ): boolean {
     if (deepEqual(next.doc, stored.doc) && deepEqual(next.custom, stored.custom)) return false;
     const previous = parseUtc(stored.doc.UpdatedDate);
     // Strictly later than before, so that two quick writes still order.
@@ -120,7 +154,10 @@ export class EntityRepository {
   private testEquals(kind: EntityKind, path: string[], actual: unknown, expected: unknown): boolean {
     if (deepEqual(actual, expected)) return true;
     const [dictionary, field] = path;
-    if (path.length !== 2 || !CUSTOM_DICTIONARIES.some((d) => d.toLowerCase() === dictionary?.toLowerCase())) {
+    if (
+      path.length !== 2 ||
+      !CUSTOM_DICTIONARIES.some((d) => d.toLowerCase() === dictionary?.toLowerCase())
+    ) {
       return false;
     }
     const def = findFieldDef(this.store.customFields[kind.name], field ?? '');

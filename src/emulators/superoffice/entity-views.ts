@@ -48,7 +48,12 @@ function countSelected(value: unknown): number {
   return Array.isArray(value) ? value.filter((i) => isPlainObject(i) && i.Selected === true).length : 0;
 }
 
-function computedValue(store: SuperOfficeStore, kind: EntityKind, prop: string, stored: StoredEntity): unknown {
+function computedValue(
+  store: SuperOfficeStore,
+  kind: EntityKind,
+  prop: string,
+  stored: StoredEntity,
+): unknown {
   const doc = stored.doc;
   const id = Number(doc[kind.idField]);
   switch (`${kind.name}.${prop}`) {
@@ -93,7 +98,9 @@ export function entityView(
   stored: StoredEntity,
   options: ViewOptions = {},
 ): JsonRecord {
-  const dictionaries = buildDictionaries(store.customFields[kind.name], stored.custom, (id) => store.list(id));
+  const dictionaries = buildDictionaries(store.customFields[kind.name], stored.custom, (id) =>
+    store.list(id),
+  );
   const out: JsonRecord = {};
   for (const [prop, type] of Object.entries(kind.props)) {
     if (kind.computed.has(prop)) {
@@ -110,7 +117,10 @@ export function entityView(
   out.FieldProperties = {};
   if (options.apiBase !== undefined) {
     const id = stored.doc[kind.idField];
-    out._Links = { Self: `${options.apiBase}/v1/${kind.name}/${id}`, Archive: `${options.apiBase}/v1/${kind.name}` };
+    out._Links = {
+      Self: `${options.apiBase}/v1/${kind.name}/${id}`,
+      Archive: `${options.apiBase}/v1/${kind.name}`,
+    };
   }
   return out;
 }
@@ -121,7 +131,8 @@ export function entityView(
  */
 export function applySelect(view: JsonRecord, select: unknown): JsonRecord {
   if (select === undefined) return view;
-  if (typeof select !== 'string') throw badRequest('$select must be a comma-separated list of property names');
+  if (typeof select !== 'string')
+    throw badRequest('$select must be a comma-separated list of property names');
   const wanted = new Set<string>();
   for (const raw of select.split(',')) {
     const name = raw.trim();
@@ -132,6 +143,7 @@ export function applySelect(view: JsonRecord, select: unknown): JsonRecord {
   }
   if (wanted.size === 0) return view;
   const out: JsonRecord = {};
-  for (const [key, value] of Object.entries(view)) out[key] = wanted.has(key) || key === '_Links' ? value : null;
+  for (const [key, value] of Object.entries(view))
+    out[key] = wanted.has(key) || key === '_Links' ? value : null;
   return out;
 }

@@ -7,7 +7,13 @@ import {
   findFieldDef,
   isSiblingKey,
 } from './custom-fields';
-import { CARRIER_ID_FIELD, carrierOf, entityTemplate, type CarrierName, type EntityKind } from './entity-kinds';
+import {
+  CARRIER_ID_FIELD,
+  carrierOf,
+  entityTemplate,
+  type CarrierName,
+  type EntityKind,
+} from './entity-kinds';
 import { validationError } from './errors';
 import { canonicalKey, coerceValue, isPlainObject } from './prop-values';
 import type { JsonRecord, StoredEntity, SuperOfficeStore } from './store';
@@ -45,12 +51,14 @@ const CHECKED_CARRIERS: ReadonlySet<CarrierName> = new Set(['Contact', 'Person',
 
 function carrierExists(store: SuperOfficeStore, carrier: CarrierName, id: number): boolean {
   if (carrier === 'Associate') return store.associates.has(id);
-  if (carrier === 'Contact' || carrier === 'Person' || carrier === 'Sale') return store.entity(carrier, id) !== undefined;
+  if (carrier === 'Contact' || carrier === 'Person' || carrier === 'Sale')
+    return store.entity(carrier, id) !== undefined;
   return true;
 }
 
 function normaliseElement(value: unknown, where: string): JsonRecord {
-  if (!isPlainObject(value)) throw validationError(`${where}: expected an object, got ${JSON.stringify(value)}`);
+  if (!isPlainObject(value))
+    throw validationError(`${where}: expected an object, got ${JSON.stringify(value)}`);
   const text = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
   const entry = text(value.Value);
   const stripped = text(value.StrippedValue);
@@ -62,7 +70,8 @@ function normaliseElement(value: unknown, where: string): JsonRecord {
 }
 
 function normaliseLink(store: SuperOfficeStore, value: unknown, where: string): JsonRecord {
-  if (!isPlainObject(value)) throw validationError(`${where}: expected an object, got ${JSON.stringify(value)}`);
+  if (!isPlainObject(value))
+    throw validationError(`${where}: expected an object, got ${JSON.stringify(value)}`);
   const id = Number(value.Id ?? 0);
   const linkId = Number(value.LinkId ?? 0);
   if (!Number.isInteger(id)) throw validationError(`${where}.Id: expected an integer`);
@@ -165,7 +174,9 @@ function writeCustomFields(
 function checkSalePerson(store: SuperOfficeStore, doc: JsonRecord, errors: string[]): void {
   const personId = carrierId('Person', doc.Person);
   const contactId = carrierId('Contact', doc.Contact);
-  if (!personId || !contactId) return;
+  // A missing person or company is reported as such, not as a mismatch.
+  if (!personId || !contactId || !store.entity('Contact', contactId) || !store.entity('Person', personId))
+    return;
   const personContact = carrierId('Contact', store.entity('Person', personId)?.doc.Contact);
   if (personContact !== contactId) {
     errors.push(`Sale.Person: person ${personId} is not a contact person of company (Contact) ${contactId}`);
@@ -196,7 +207,13 @@ export function buildStoredEntity(
       continue;
     }
     try {
-      doc[prop] = writeProperty(store, kind, prop, input.has(prop) ? input.get(prop) : template[prop], options);
+      doc[prop] = writeProperty(
+        store,
+        kind,
+        prop,
+        input.has(prop) ? input.get(prop) : template[prop],
+        options,
+      );
     } catch (err) {
       if (!(err instanceof Error)) throw err;
       errors.push(err.message);

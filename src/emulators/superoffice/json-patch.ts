@@ -42,7 +42,9 @@ export function parseJsonPatch(body: unknown[]): PatchOperation[] {
       throw patchError(`Operation ${index}: '${op}' is not supported; use add, replace, remove or test`);
     }
     if (op !== 'add' && op !== 'remove' && op !== 'replace' && op !== 'test') {
-      throw patchError(`Operation ${index}: unknown op ${JSON.stringify(raw.op)}; use add, replace, remove or test`);
+      throw patchError(
+        `Operation ${index}: unknown op ${JSON.stringify(raw.op)}; use add, replace, remove or test`,
+      );
     }
     const path = parsePath(raw.path);
     if (op !== 'remove' && !Object.hasOwn(raw, 'value')) {
@@ -63,7 +65,11 @@ export function resolveKey(obj: Record<string, unknown>, segment: string): strin
  * RFC 7396 merge patch → operations, against the current document (needed to know where an
  * array is expected). null removes; an object meeting an object merges into it.
  */
-export function mergePatchToOperations(patch: Record<string, unknown>, target: unknown, prefix: string[] = []) {
+export function mergePatchToOperations(
+  patch: Record<string, unknown>,
+  target: unknown,
+  prefix: string[] = [],
+) {
   const ops: PatchOperation[] = [];
   const current = isPlainObject(target) ? target : {};
   for (const [rawKey, value] of Object.entries(patch)) {
@@ -98,7 +104,13 @@ function notFound(path: string[], depth: number): never {
   );
 }
 
-function arrayIndex(arr: unknown[], segment: string, path: string[], depth: number, allowEnd: boolean): number {
+function arrayIndex(
+  arr: unknown[],
+  segment: string,
+  path: string[],
+  depth: number,
+  allowEnd: boolean,
+): number {
   if (segment === '-' && allowEnd) return arr.length;
   if (!/^\d+$/.test(segment)) notFound(path, depth);
   const index = Number(segment);
@@ -110,7 +122,7 @@ function arrayIndex(arr: unknown[], segment: string, path: string[], depth: numb
  * Walks to the parent of the path's last segment. add/replace create an object where a null
  * stands in the way (an unset carrier such as Category in "Category/Id").
  */
-function parentOf(doc: Record<string, unknown>, op: PatchOperation): Container {
+function parentOf(doc: Record<string, unknown>, op: PatchOperation, created: WeakSet<object>): Container {
   let cur: Container = doc;
   for (let depth = 0; depth < op.path.length - 1; depth++) {
     const segment = op.path[depth] as string;
@@ -126,6 +138,7 @@ function parentOf(doc: Record<string, unknown>, op: PatchOperation): Container {
     let next = Array.isArray(container) ? container[key as number] : container[key as string];
     if (next === null && (op.op === 'add' || op.op === 'replace')) {
       next = {};
+      created.add(next as object);
       if (Array.isArray(container)) container[key as number] = next;
       else container[key as string] = next;
     }
@@ -150,8 +163,9 @@ export function applyPatch(
   equals: TestComparator = (_p, a, b) => deepEqual(a, b),
 ): PatchResult {
   const removed: string[][] = [];
+  const created = new WeakSet<object>();
   for (const op of ops) {
-    const parent = parentOf(doc, op);
+    const parent = parentOf(doc, op, created);
     const depth = op.path.length - 1;
     const last = op.path[depth] as string;
     const resolvedParentPath = op.path.slice(0, depth);
@@ -175,8 +189,10 @@ export function applyPatch(
       continue;
     }
     const key = resolveKey(parent, last);
-    // Adding a new key is allowed below the top level only: the entity's own properties are fixed.
-    if (key === undefined && !(op.op === 'add' && depth > 0)) {
+    // Adding a new key is allowed below the top level only: the entity's own properties are
+    // fixed. A replace may fill an object that stood in for a null ("Category/Id").
+    const mayCreate = (op.op === 'add' && depth > 0) || (op.op === 'replace' && created.has(parent));
+    if (key === undefined && !mayCreate) {
       if (op.op === 'test') testFailed(op, undefined);
       notFound(op.path, depth);
     }

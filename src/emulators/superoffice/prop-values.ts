@@ -130,10 +130,17 @@ export function coerceValue(type: PropType, value: unknown, where: string): unkn
  * A strict zod schema for a (partial) record of `table`, for seed documents: every property
  * optional, of its swagger JSON type; unknown properties are errors, so typos in a seed show.
  */
-export function zodForTable<Extra extends z.ZodRawShape>(table: PropTable, extra: Extra) {
-  const shape: Record<string, z.ZodOptional<z.ZodType>> = {};
+export function zodForTable<Extra extends z.ZodRawShape>(
+  table: PropTable,
+  extra: Extra,
+): z.ZodType<
+  Record<string, unknown> & z.output<z.ZodObject<Extra>>,
+  Record<string, unknown> & z.input<z.ZodObject<Extra>>
+> {
+  const shape: Record<string, z.ZodType> = {};
   for (const [name, type] of Object.entries(table)) shape[name] = zodForType(type).optional();
-  return z.object({ ...shape, ...extra } as Record<string, z.ZodOptional<z.ZodType>> & Extra).strict();
+  // The table's properties are only known at run time; the typed part is `extra`.
+  return z.object({ ...shape, ...extra }).strict() as never;
 }
 
 function zodForType(type: PropType): z.ZodType {
@@ -150,7 +157,10 @@ function zodForType(type: PropType): z.ZodType {
       return z
         .string()
         .nullable()
-        .refine((v) => v === null || v === '' || normaliseDateTime(v) !== undefined, 'expected an ISO date-time');
+        .refine(
+          (v) => v === null || v === '' || normaliseDateTime(v) !== undefined,
+          'expected an ISO date-time',
+        );
     case 'enum':
       return z.enum(type.values as [string, ...string[]]);
     case 'ref':
@@ -173,8 +183,4 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
   }
   return false;
-}
-
-export function deepClone<T>(value: T): T {
-  return structuredClone(value);
 }

@@ -55,7 +55,8 @@ function stringParam(body: JsonRecord, name: string): string {
 
 function objectParam(body: JsonRecord, name: string): JsonRecord {
   const value = param(body, name);
-  if (!isPlainObject(value)) throw new BadParameter(`${name} must be an object, got ${JSON.stringify(value) ?? 'nothing'}`);
+  if (!isPlainObject(value))
+    throw new BadParameter(`${name} must be an object, got ${JSON.stringify(value) ?? 'nothing'}`);
   return value;
 }
 
@@ -92,7 +93,8 @@ function handlers(store: SuperOfficeStore, book: QuoteBook): Record<string, Hand
       const version = store.quoteVersions.get(intParam(body, 'QuoteVersionId'));
       return ok(version ? book.versionView(version) : null);
     },
-    GetQuoteVersions: ({ body }) => ok(book.versionsOf(intParam(body, 'QuoteId')).map((v) => book.versionView(v))),
+    GetQuoteVersions: ({ body }) =>
+      ok(book.versionsOf(intParam(body, 'QuoteId')).map((v) => book.versionView(v))),
     GetQuoteAlternatives: ({ body }) =>
       ok(book.alternativesOf(intParam(body, 'QuoteVersionId')).map((a) => book.alternativeView(a))),
     GetQuoteAlternative: ({ query }) => {
@@ -104,7 +106,8 @@ function handlers(store: SuperOfficeStore, book: QuoteBook): Record<string, Hand
       const alternative = store.quoteAlternatives.get(Number(raw));
       return ok(alternative ? book.alternativeView(alternative) : null);
     },
-    GetQuoteLines: ({ body }) => ok(book.linesOf(intParam(body, 'QuoteAlternativeId')).map((l) => book.lineView(l))),
+    GetQuoteLines: ({ body }) =>
+      ok(book.linesOf(intParam(body, 'QuoteAlternativeId')).map((l) => book.lineView(l))),
     GetQuoteLine: ({ body }) => {
       const line = store.quoteLines.get(intParam(body, 'QuoteLineId'));
       return ok(line ? book.lineView(line) : null);
@@ -174,7 +177,8 @@ function handlers(store: SuperOfficeStore, book: QuoteBook): Record<string, Hand
       if (!store.entity('Sale', saleId)) return ok(null);
       const existing = book.quoteOfSale(saleId);
       // "at most one per Sale" (§4).
-      if (existing) throw new BadParameter(`Sale ${saleId} already has a quote (QuoteId ${String(existing.QuoteId)})`);
+      if (existing)
+        throw new BadParameter(`Sale ${saleId} already has a quote (QuoteId ${String(existing.QuoteId)})`);
       return ok(book.quoteEntityView(book.createQuote(saleId, connectionId, name, associateId)));
     },
     SaveQuoteAlternative: ({ body }) => {

@@ -141,7 +141,10 @@ export function calculateLine(line: LineFigures, override?: UserValueOverride): 
 }
 
 /** Totals of an alternative from its (recalculated) lines. */
-export function calculateAlternative(alternative: AlternativeFigures, lines: readonly LineFigures[]): AlternativeFigures {
+export function calculateAlternative(
+  alternative: AlternativeFigures,
+  lines: readonly LineFigures[],
+): AlternativeFigures {
   const subTotal = roundMoney(lines.reduce((sum, l) => sum + l.TotalPrice, 0));
   const cost = lines.reduce((sum, l) => sum + l.UnitCost * l.Quantity, 0);
   let discountPercent = alternative.DiscountPercent;
@@ -162,7 +165,8 @@ export function calculateAlternative(alternative: AlternativeFigures, lines: rea
       discountPercent = percentOf(discountAmount, subTotal);
       break;
     case 'EarningPercent': {
-      const total = alternative.EarningPercent >= 100 ? subTotal : cost / (1 - alternative.EarningPercent / 100);
+      const total =
+        alternative.EarningPercent >= 100 ? subTotal : cost / (1 - alternative.EarningPercent / 100);
       discountAmount = roundMoney(subTotal - total);
       discountPercent = percentOf(discountAmount, subTotal);
       break;

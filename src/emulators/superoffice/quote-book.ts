@@ -21,7 +21,12 @@ import type { JsonRecord, SuperOfficeStore } from './store';
 const RIGHTS = { TableRight: { Mask: 'Select, Update, Insert, Delete', Reason: '' }, FieldProperties: {} };
 
 /** Properties that are nested children, not stored on the record. */
-const NESTED = new Set(['ActiveQuoteVersion', 'FavoriteQuoteAlternative', 'QuoteVersions', 'QuoteAlternatives']);
+const NESTED = new Set([
+  'ActiveQuoteVersion',
+  'FavoriteQuoteAlternative',
+  'QuoteVersions',
+  'QuoteAlternatives',
+]);
 
 /**
  * A full record of `table` from a written (partial) one: known properties matched
@@ -143,7 +148,9 @@ export class QuoteBook {
   /** The Quote carrier: the quote with its active version and that version's likely alternative. */
   quoteView(quote: JsonRecord): JsonRecord {
     const active = this.store.quoteVersions.get(num(quote.ActiveQuoteVersionId));
-    const favorite = active ? this.store.quoteAlternatives.get(num(active.LikelyQuoteAlternativeId)) : undefined;
+    const favorite = active
+      ? this.store.quoteAlternatives.get(num(active.LikelyQuoteAlternativeId))
+      : undefined;
     const out: JsonRecord = {};
     for (const name of Object.keys(QUOTE)) out[name] = structuredClone(quote[name]);
     out.ActiveQuoteVersion = active ? this.versionView(active) : null;
@@ -160,47 +167,64 @@ export class QuoteBook {
   }
 
   /** CreateAndSaveQuote: a quote with one draft version and one alternative. */
-  createQuote(saleId: number, connectionId: number, alternativeName: string, associateId: number): JsonRecord {
+  createQuote(
+    saleId: number,
+    connectionId: number,
+    alternativeName: string,
+    associateId: number,
+  ): JsonRecord {
     const now = new Date().toISOString();
     const quoteId = this.store.nextId('Quote');
     const versionId = this.store.nextId('QuoteVersion');
     const alternativeId = this.store.nextId('QuoteAlternative');
     this.store.quotes.set(
       quoteId,
-      recordOf(QUOTE, {
-        QuoteId: quoteId,
-        SaleId: saleId,
-        QuoteConnectionId: connectionId,
-        ActiveQuoteVersionId: versionId,
-        UseValuesFromQuote: 1,
-      }, 'Quote'),
+      recordOf(
+        QUOTE,
+        {
+          QuoteId: quoteId,
+          SaleId: saleId,
+          QuoteConnectionId: connectionId,
+          ActiveQuoteVersionId: versionId,
+          UseValuesFromQuote: 1,
+        },
+        'Quote',
+      ),
     );
     this.store.quoteVersions.set(
       versionId,
-      recordOf(QUOTE_VERSION, {
-        QuoteVersionId: versionId,
-        QuoteId: quoteId,
-        Number: '1',
-        State: 'DraftNotCalculated',
-        ArchivedState: 'Draft',
-        Status: 'Ok',
-        LikelyQuoteAlternativeId: alternativeId,
-        Rank: 1,
-        Registered: now,
-        RegisteredAssociateId: associateId,
-        Updated: now,
-        UpdatedAssociateId: associateId,
-      }, 'QuoteVersion'),
+      recordOf(
+        QUOTE_VERSION,
+        {
+          QuoteVersionId: versionId,
+          QuoteId: quoteId,
+          Number: '1',
+          State: 'DraftNotCalculated',
+          ArchivedState: 'Draft',
+          Status: 'Ok',
+          LikelyQuoteAlternativeId: alternativeId,
+          Rank: 1,
+          Registered: now,
+          RegisteredAssociateId: associateId,
+          Updated: now,
+          UpdatedAssociateId: associateId,
+        },
+        'QuoteVersion',
+      ),
     );
     this.store.quoteAlternatives.set(
       alternativeId,
-      recordOf(QUOTE_ALTERNATIVE, {
-        QuoteAlternativeId: alternativeId,
-        QuoteVersionId: versionId,
-        Name: alternativeName,
-        Status: 'Ok',
-        UserValueOverride: 'None',
-      }, 'QuoteAlternative'),
+      recordOf(
+        QUOTE_ALTERNATIVE,
+        {
+          QuoteAlternativeId: alternativeId,
+          QuoteVersionId: versionId,
+          Name: alternativeName,
+          Status: 'Ok',
+          UserValueOverride: 'None',
+        },
+        'QuoteAlternative',
+      ),
     );
     return this.store.quotes.get(quoteId) as JsonRecord;
   }
@@ -211,15 +235,19 @@ export class QuoteBook {
     for (const name of Object.keys(PRODUCT)) {
       if (name in QUOTE_LINE && name !== 'ExtraInfo') copied[name] = product[name];
     }
-    const line = recordOf(QUOTE_LINE, {
-      ...copied,
-      QuoteLineId: 0,
-      QuoteAlternativeId: alternativeId,
-      Status: 'Ok',
-      Quantity: 1,
-      Rank: this.nextRank(alternativeId),
-      UserValueOverride: 'None',
-    }, 'QuoteLine');
+    const line = recordOf(
+      QUOTE_LINE,
+      {
+        ...copied,
+        QuoteLineId: 0,
+        QuoteAlternativeId: alternativeId,
+        Status: 'Ok',
+        Quantity: 1,
+        Rank: this.nextRank(alternativeId),
+        UserValueOverride: 'None',
+      },
+      'QuoteLine',
+    );
     return recalculatedLine(line);
   }
 

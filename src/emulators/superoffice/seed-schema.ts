@@ -35,7 +35,10 @@ export const customFieldDefSchema = z
     /** "SuperOffice:N" (a udef's ProgId, "text:number") or "x_name" (an extra field). */
     fieldName: z
       .string()
-      .regex(/^(x_[A-Za-z0-9_]+|[^:\s]+:\d+)$/, 'expected a ProgId such as "SuperOffice:2" or an extra field "x_name"'),
+      .regex(
+        /^(x_[A-Za-z0-9_]+|[^:\s]+:\d+)$/,
+        'expected a ProgId such as "SuperOffice:2" or an extra field "x_name"',
+      ),
     label: z.string().min(1),
     type: z.enum(UDEF_TYPES),
     /** Longest text value; defaults to 40 for ShortText and 200 for LongText (§3.2 String[40]/[200]). */
@@ -109,7 +112,7 @@ const perEntity = <T extends z.ZodType>(schema: T) =>
     })
     .strict();
 
-export const superOfficeSeedSchema = z
+const seedObjectSchema = z
   .object({
     /** Extra bearer access tokens, each acting as an associate (UpdatedBy of what it writes). */
     tokens: z.array(z.object({ token: z.string().min(1), associateId: id }).strict()).default([]),
@@ -120,7 +123,12 @@ export const superOfficeSeedSchema = z
     associates: z.array(zodForTable(ASSOCIATE_CARRIER, { AssociateId: id, ...SHOWN_ONLY })).default([]),
     lists: z.array(listSchema).default([]),
     /** Published udefs and extra fields per entity (Contact = Company, Person = Contact). */
-    customFields: perEntity(customFieldDefSchema).default({ Sale: [], Contact: [], Person: [], Appointment: [] }),
+    customFields: perEntity(customFieldDefSchema).default({
+      Sale: [],
+      Contact: [],
+      Person: [],
+      Appointment: [],
+    }),
     /** Companies (REST `Contact`). */
     companies: z.array(entitySchema(ENTITY_KINDS.Contact)).default([]),
     /** Contact persons (REST `Person`). */
@@ -134,5 +142,17 @@ export const superOfficeSeedSchema = z
   })
   .strict();
 
-export type SuperOfficeSeed = z.input<typeof superOfficeSeedSchema>;
-export type ParsedSuperOfficeSeed = z.output<typeof superOfficeSeedSchema>;
+/**
+ * The state document (GET /_emulator/state) uses REST names: `contacts` for the companies, and a
+ * flat `quoteLines` beside the nested quotes. A seed accepts both, so that a state can be
+ * loaded back: `contacts` stands for `companies`, `quoteLines` is ignored.
+ */
+export const superOfficeSeedSchema = z.preprocess((raw) => {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const { contacts, quoteLines: _derived, ...rest } = raw as Record<string, unknown>;
+  if (contacts === undefined || 'companies' in rest) return contacts === undefined ? rest : raw;
+  return { ...rest, companies: contacts };
+}, seedObjectSchema);
+
+export type SuperOfficeSeed = z.input<typeof seedObjectSchema>;
+export type ParsedSuperOfficeSeed = z.output<typeof seedObjectSchema>;

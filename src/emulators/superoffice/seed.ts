@@ -20,7 +20,10 @@ type Issue = { path: (string | number)[]; message: string };
 
 const UDEF_OWNER_INDEX: Record<EntityName, number> = { Contact: 1, Person: 2, Sale: 4, Appointment: 6 };
 
-function fieldDefs(name: EntityName, seeded: ParsedSuperOfficeSeed['customFields'][EntityName]): CustomFieldDef[] {
+function fieldDefs(
+  name: EntityName,
+  seeded: ParsedSuperOfficeSeed['customFields'][EntityName],
+): CustomFieldDef[] {
   return seeded.map((d, index) => {
     const kind = d.fieldName.startsWith('x_') ? 'extra' : 'udef';
     const identity = kind === 'udef' ? Number(d.fieldName.split(':').pop()) : 0;
@@ -45,7 +48,12 @@ function fieldDefs(name: EntityName, seeded: ParsedSuperOfficeSeed['customFields
   });
 }
 
-function seedEntities(store: SuperOfficeStore, kind: EntityKind, records: JsonRecord[], issues: Issue[]): void {
+function seedEntities(
+  store: SuperOfficeStore,
+  kind: EntityKind,
+  records: JsonRecord[],
+  issues: Issue[],
+): void {
   const now = new Date().toISOString();
   records.forEach((record, index) => {
     const path = [kind.seedCollection, index];
@@ -55,7 +63,10 @@ function seedEntities(store: SuperOfficeStore, kind: EntityKind, records: JsonRe
       return;
     }
     try {
-      const stored = buildStoredEntity(store, kind, record, undefined, { mode: 'seed', checkReferences: false });
+      const stored = buildStoredEntity(store, kind, record, undefined, {
+        mode: 'seed',
+        checkReferences: false,
+      });
       stored.doc[kind.idField] = id;
       stored.doc.CreatedDate ??= now;
       stored.doc.UpdatedDate ??= stored.doc.CreatedDate;
@@ -81,8 +92,13 @@ function checkReferences(store: SuperOfficeStore, doc: ParsedSuperOfficeSeed, is
         if (!carrier || carrier === 'Project' || carrier === 'Appointment') continue;
         const refId = carrierId(carrier, stored.doc[prop]);
         if (!refId) continue;
-        const exists = carrier === 'Associate' ? store.associates.has(refId) : store.entity(carrier, refId) !== undefined;
-        if (!exists) issues.push({ path: [kind.seedCollection, index, prop], message: `${carrier} id ${refId} is not in the seed` });
+        const exists =
+          carrier === 'Associate' ? store.associates.has(refId) : store.entity(carrier, refId) !== undefined;
+        if (!exists)
+          issues.push({
+            path: [kind.seedCollection, index, prop],
+            message: `${carrier} id ${refId} is not in the seed`,
+          });
       }
     });
   }
@@ -92,23 +108,34 @@ function seedQuotes(store: SuperOfficeStore, quotes: ParsedSuperOfficeSeed['quot
   quotes.forEach((seeded, qi) => {
     const path: (string | number)[] = ['quotes', qi];
     const { versions, ...quoteFields } = seeded;
-    if (!store.entity('Sale', seeded.SaleId)) issues.push({ path: [...path, 'SaleId'], message: `Sale id ${seeded.SaleId} is not in the seed` });
+    if (!store.entity('Sale', seeded.SaleId))
+      issues.push({ path: [...path, 'SaleId'], message: `Sale id ${seeded.SaleId} is not in the seed` });
     if ([...store.quotes.values()].some((q) => q.SaleId === seeded.SaleId)) {
-      issues.push({ path: [...path, 'SaleId'], message: `Sale ${seeded.SaleId} already has a quote: at most one per Sale` });
+      issues.push({
+        path: [...path, 'SaleId'],
+        message: `Sale ${seeded.SaleId} already has a quote: at most one per Sale`,
+      });
     }
-    if (store.quotes.has(seeded.QuoteId)) issues.push({ path: [...path, 'QuoteId'], message: `duplicate QuoteId ${seeded.QuoteId}` });
+    if (store.quotes.has(seeded.QuoteId))
+      issues.push({ path: [...path, 'QuoteId'], message: `duplicate QuoteId ${seeded.QuoteId}` });
     const quote = recordOf(QUOTE, quoteFields, 'Quote');
     versions.forEach((seededVersion, vi) => {
       const { alternatives, ...versionFields } = seededVersion;
       const version = recordOf(QUOTE_VERSION, { ...versionFields, QuoteId: seeded.QuoteId }, 'QuoteVersion');
       if (store.quoteVersions.has(seededVersion.QuoteVersionId)) {
-        issues.push({ path: [...path, 'versions', vi], message: `duplicate QuoteVersionId ${seededVersion.QuoteVersionId}` });
+        issues.push({
+          path: [...path, 'versions', vi],
+          message: `duplicate QuoteVersionId ${seededVersion.QuoteVersionId}`,
+        });
       }
       alternatives.forEach((seededAlt, ai) => {
         const { lines, ...altFields } = seededAlt;
         const altId = seededAlt.QuoteAlternativeId;
         if (store.quoteAlternatives.has(altId)) {
-          issues.push({ path: [...path, 'versions', vi, 'alternatives', ai], message: `duplicate QuoteAlternativeId ${altId}` });
+          issues.push({
+            path: [...path, 'versions', vi, 'alternatives', ai],
+            message: `duplicate QuoteAlternativeId ${altId}`,
+          });
         }
         const lineRecords = lines.map((seededLine, li) => {
           if (store.quoteLines.has(seededLine.QuoteLineId)) {
@@ -118,6 +145,7 @@ function seedQuotes(store: SuperOfficeStore, quotes: ParsedSuperOfficeSeed['quot
             });
           }
           const line = recordOf(QUOTE_LINE, { ...seededLine, QuoteAlternativeId: altId }, 'QuoteLine');
+          if (!line.Rank) line.Rank = li + 1;
           const given = seededLine as JsonRecord;
           const complete = given.SubTotal !== undefined && given.TotalPrice !== undefined;
           const stored = complete ? line : recalculatedLine(line);
@@ -125,7 +153,11 @@ function seedQuotes(store: SuperOfficeStore, quotes: ParsedSuperOfficeSeed['quot
           store.noteId('QuoteLine', seededLine.QuoteLineId);
           return stored;
         });
-        let alternative = recordOf(QUOTE_ALTERNATIVE, { ...altFields, QuoteVersionId: seededVersion.QuoteVersionId }, 'QuoteAlternative');
+        let alternative = recordOf(
+          QUOTE_ALTERNATIVE,
+          { ...altFields, QuoteVersionId: seededVersion.QuoteVersionId },
+          'QuoteAlternative',
+        );
         const givenAlt = altFields as JsonRecord;
         if (givenAlt.SubTotal === undefined || givenAlt.TotalPrice === undefined) {
           alternative = recalculatedAlternative(alternative, lineRecords);
@@ -133,7 +165,8 @@ function seedQuotes(store: SuperOfficeStore, quotes: ParsedSuperOfficeSeed['quot
         store.quoteAlternatives.set(altId, alternative);
         store.noteId('QuoteAlternative', altId);
       });
-      if (!version.LikelyQuoteAlternativeId && alternatives[0]) version.LikelyQuoteAlternativeId = alternatives[0].QuoteAlternativeId;
+      if (!version.LikelyQuoteAlternativeId && alternatives[0])
+        version.LikelyQuoteAlternativeId = alternatives[0].QuoteAlternativeId;
       store.quoteVersions.set(seededVersion.QuoteVersionId, version);
       store.noteId('QuoteVersion', seededVersion.QuoteVersionId);
     });
@@ -149,10 +182,17 @@ function checkFieldDefs(doc: ParsedSuperOfficeSeed, issues: Issue[]): void {
     const seen = new Set<string>();
     doc.customFields[name].forEach((def, index) => {
       const key = def.fieldName.toLowerCase();
-      if (seen.has(key)) issues.push({ path: ['customFields', name, index, 'fieldName'], message: `duplicate field ${def.fieldName}` });
+      if (seen.has(key))
+        issues.push({
+          path: ['customFields', name, index, 'fieldName'],
+          message: `duplicate field ${def.fieldName}`,
+        });
       seen.add(key);
       if (def.listId !== undefined && !listIds.has(def.listId)) {
-        issues.push({ path: ['customFields', name, index, 'listId'], message: `list ${def.listId} is not in lists` });
+        issues.push({
+          path: ['customFields', name, index, 'listId'],
+          message: `list ${def.listId} is not in lists`,
+        });
       }
     });
   }
@@ -171,17 +211,21 @@ export function loadSeed(store: SuperOfficeStore, raw: unknown): void {
     next.lists.set(l.id, { ...l, items: l.items.map((item, i) => ({ ...item, rank: item.rank ?? i + 1 })) });
   }
   for (const name of ENTITY_NAMES) next.customFields[name] = fieldDefs(name, doc.customFields[name]);
-  for (const p of doc.products) next.products.set(p.ERPProductKey.toLowerCase(), recordOf(PRODUCT, p, 'Product'));
+  for (const p of doc.products)
+    next.products.set(p.ERPProductKey.toLowerCase(), recordOf(PRODUCT, p, 'Product'));
   if (issues.length === 0) {
     seedEntities(next, ENTITY_KINDS.Contact, doc.companies as JsonRecord[], issues);
     seedEntities(next, ENTITY_KINDS.Person, doc.persons as JsonRecord[], issues);
     seedEntities(next, ENTITY_KINDS.Sale, doc.sales as JsonRecord[], issues);
     seedEntities(next, ENTITY_KINDS.Appointment, doc.appointments as JsonRecord[], issues);
-    checkReferences(next, doc, issues);
+    // A record that failed is not in the store: references to it would only repeat its problem.
+    if (issues.length === 0) checkReferences(next, doc, issues);
     seedQuotes(next, doc.quotes, issues);
   }
   if (issues.length > 0) {
-    throw new z.ZodError(issues.map((i) => ({ code: 'custom' as const, path: i.path, message: i.message, input: undefined })));
+    throw new z.ZodError(
+      issues.map((i) => ({ code: 'custom' as const, path: i.path, message: i.message, input: undefined })),
+    );
   }
   store.adopt(next);
 }
@@ -222,7 +266,9 @@ export function stateDocument(store: SuperOfficeStore): JsonRecord {
           .filter((a) => a.QuoteVersionId === version.QuoteVersionId)
           .map((alt) => ({
             ...alt,
-            lines: [...store.quoteLines.values()].filter((l) => l.QuoteAlternativeId === alt.QuoteAlternativeId),
+            lines: [...store.quoteLines.values()].filter(
+              (l) => l.QuoteAlternativeId === alt.QuoteAlternativeId,
+            ),
           })),
       })),
   }));
@@ -230,11 +276,13 @@ export function stateDocument(store: SuperOfficeStore): JsonRecord {
     associates: [...store.associates.values()],
     lists: [...store.lists.values()],
     customFields,
-    companies: entities('Contact'),
+    // REST names here (a seed accepts `contacts` for `companies`, and ignores the flat `quoteLines`).
+    contacts: entities('Contact'),
     persons: entities('Person'),
     sales: entities('Sale'),
     appointments: entities('Appointment'),
     products: [...store.products.values()],
     quotes,
+    quoteLines: [...store.quoteLines.values()],
   };
 }

@@ -1,0 +1,289 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import initSqlJs from 'sql.js';
+import { type MappingDocument, parseMappingDocument } from '../config/mapping-document';
+import type { SaveOptions, SettingsStore } from './settings-store';
+
+/**
+ * The settings store `npm start` uses: an embedded SQLite database in one file
+ * (data/settings.db by default).
+ *
+ * SQLite here is sql.js, SQLite compiled to WebAssembly, rather than a native binding:
+ * it installs with `npm ci --ignore-scripts` (as the Dockerfile runs it) and needs no
+ * compiler or download, on any machine. sql.js works on a copy of the database in
+ * memory, so every change is written back as a whole new file (temp file, fsync,
+ * rename): a crash leaves the old file or the new one, never half of each. The file
+ * stays an ordinary SQLite database that the `sqlite3` tool can open.
+ *
+ * Within a process, operations run one at a time. A change made to the file by another
+ * process is noticed (the file is a new inode after every write) and read before the
+ * next operation; two processes writing at the same moment would still race, which is
+ * why several instances should use a server database behind the same interface.
+ */
+
+type SqlJs = initSqlJs.SqlJsStatic;
+type Database = initSqlJs.Database;
+
+const SCHEMA_VERSION = 1;
+/** Versions of the mapping document kept, the current one included: a replaced document is never lost at once. */
+const DEFAULT_HISTORY_LIMIT = 50;
+
+export class SettingsStoreError extends Error {
+  override readonly name = 'SettingsStoreError';
+}
+
+export interface StoredVersion {
+  version: number;
+  savedAt: string;
+  source: string;
+  document: MappingDocument;
+}
+
+let engine: Promise<SqlJs> | undefined;
+function loadEngine(): Promise<SqlJs> {
+  engine ??= initSqlJs().catch((err: unknown) => {
+    engine = undefined;
+    throw err;
+  });
+  return engine;
+}
+
+/** What changes whenever the file is replaced, by us or by anyone else. */
+interface FileIdentity {
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+}
+
+function fileProblem(action: 'read' | 'write', file: string, err: unknown): SettingsStoreError {
+  const e = err as NodeJS.ErrnoException;
+  const why =
+    e.code === 'EACCES' || e.code === 'EPERM'
+      ? 'permission denied; make the folder writable by Smart Sync or set SMART_SYNC_DATA_DIR'
+      : e.code === 'ENOTDIR'
+        ? 'a part of the path is a file, not a folder; set SMART_SYNC_DATA_DIR to a folder'
+        : e.message;
+  return new SettingsStoreError(`cannot ${action} the settings database ${file}: ${why}`);
+}
+
+async function identityOf(file: string): Promise<FileIdentity | null> {
+  try {
+    const s = await stat(file, { bigint: true });
+    return { ino: s.ino, size: s.size, mtimeNs: s.mtimeNs };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw fileProblem('read', file, err);
+  }
+}
+
+function sameIdentity(a: FileIdentity | null, b: FileIdentity | null): boolean {
+  return a !== null && b !== null && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs;
+}
+
+function migrate(db: Database, file: string): void {
+  const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
+  if (version > SCHEMA_VERSION) {
+    throw new SettingsStoreError(
+      `${file} was written by a newer version of Smart Sync (settings schema ${version}; this version knows ${SCHEMA_VERSION}); upgrade Smart Sync or point SMART_SYNC_DATA_DIR elsewhere`,
+    );
+  }
+  if (version === SCHEMA_VERSION) return;
+  db.run(`
+    CREATE TABLE IF NOT EXISTS mapping_document_versions (
+      version   INTEGER PRIMARY KEY AUTOINCREMENT,
+      document  TEXT NOT NULL,
+      saved_at  TEXT NOT NULL,
+      source    TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS settings_meta (
+      key   TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    );
+    PRAGMA user_version = ${SCHEMA_VERSION};
+  `);
+}
+
+function parseStored(json: string, file: string, version: number): MappingDocument {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (err) {
+    throw new SettingsStoreError(`${file}: version ${version} of the mapping document is not JSON: ${(err as Error).message}`);
+  }
+  const parsed = parseMappingDocument(raw);
+  if (!parsed.ok) {
+    throw new SettingsStoreError(
+      `${file}: the stored mapping document (version ${version}) is not valid any more:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}\nPUT a corrected one to /api/config`,
+    );
+  }
+  return parsed.value;
+}
+
+export class SqliteSettingsStore implements SettingsStore {
+  private db: Database | undefined;
+  private loadedFrom: FileIdentity | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly file: string,
+    private readonly sql: SqlJs,
+    private readonly historyLimit: number,
+  ) {}
+
+  /**
+   * Opens the database, creating the file (and its folder) when there is none, so that a
+   * folder Smart Sync cannot write to stops the start with a clear message rather than
+   * the first save from the settings page.
+   */
+  static async open(file: string, options: { historyLimit?: number } = {}): Promise<SqliteSettingsStore> {
+    const store = new SqliteSettingsStore(
+      path.resolve(file),
+      await loadEngine(),
+      Math.max(1, options.historyLimit ?? DEFAULT_HISTORY_LIMIT),
+    );
+    await store.exclusive(async () => {
+      const db = await store.current();
+      if (store.loadedFrom === null) await store.save(db);
+    });
+    return store;
+  }
+
+  async getMappingDocument(): Promise<MappingDocument | null> {
+    return this.exclusive(async () => {
+      const row = (await this.current()).exec(
+        'SELECT version, document FROM mapping_document_versions ORDER BY version DESC LIMIT 1',
+      )[0]?.values[0];
+      return row ? parseStored(String(row[1]), this.file, Number(row[0])) : null;
+    });
+  }
+
+  async setMappingDocument(doc: MappingDocument, options: SaveOptions = {}): Promise<void> {
+    // The store is a boundary of its own: nothing invalid goes in, whoever calls.
+    const parsed = parseMappingDocument(doc);
+    if (!parsed.ok) {
+      throw new SettingsStoreError(`not saving an invalid mapping document:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}`);
+    }
+    await this.exclusive(async () => {
+      const db = await this.current();
+      db.run('BEGIN');
+      try {
+        db.run('INSERT INTO mapping_document_versions (document, saved_at, source) VALUES (?, ?, ?)', [
+          JSON.stringify(parsed.value),
+          new Date().toISOString(),
+          options.source ?? 'unknown',
+        ]);
+        if (options.seedFingerprint !== undefined) {
+          db.run("INSERT OR REPLACE INTO settings_meta (key, value) VALUES ('seed_fingerprint', ?)", [
+            options.seedFingerprint,
+          ]);
+        }
+        db.run(
+          'DELETE FROM mapping_document_versions WHERE version <= (SELECT MAX(version) FROM mapping_document_versions) - ?',
+          [this.historyLimit],
+        );
+        db.run('COMMIT');
+      } catch (err) {
+        db.run('ROLLBACK');
+        throw err;
+      }
+      await this.save(db);
+    });
+  }
+
+  async getSeedFingerprint(): Promise<string | null> {
+    return this.exclusive(async () => {
+      const row = (await this.current()).exec("SELECT value FROM settings_meta WHERE key = 'seed_fingerprint'")[0]
+        ?.values[0];
+      return row ? String(row[0]) : null;
+    });
+  }
+
+  /** The versions kept, newest first: what an operator restores from when a document was replaced by mistake. */
+  async history(): Promise<StoredVersion[]> {
+    return this.exclusive(async () => {
+      const result = (await this.current()).exec(
+        'SELECT version, saved_at, source, document FROM mapping_document_versions ORDER BY version DESC',
+      )[0];
+      return (result?.values ?? []).map(([version, savedAt, source, document]) => ({
+        version: Number(version),
+        savedAt: String(savedAt),
+        source: String(source),
+        document: parseStored(String(document), this.file, Number(version)),
+      }));
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.exclusive(async () => {
+      this.closed = true;
+      this.db?.close();
+      this.db = undefined;
+    });
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.closed) throw new SettingsStoreError(`the settings store ${this.file} is closed`);
+      return work();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The database as the file holds it now: reread when another process replaced the file. */
+  private async current(): Promise<Database> {
+    const now = await identityOf(this.file);
+    if (this.db && sameIdentity(now, this.loadedFrom)) return this.db;
+    let db: Database;
+    if (now === null) {
+      db = new this.sql.Database();
+    } else {
+      const bytes = await readFile(this.file).catch((err: unknown) => {
+        throw fileProblem('read', this.file, err);
+      });
+      db = new this.sql.Database(bytes);
+      try {
+        // sql.js opens anything; the first statement finds out whether it is a database.
+        db.exec('SELECT count(*) FROM sqlite_master');
+      } catch (err) {
+        db.close();
+        throw new SettingsStoreError(
+          `${this.file} is not a SQLite database (${(err as Error).message}); move it aside and Smart Sync starts with empty settings`,
+        );
+      }
+    }
+    try {
+      migrate(db, this.file);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    this.db?.close();
+    this.db = db;
+    this.loadedFrom = now;
+    return db;
+  }
+
+  private async save(db: Database): Promise<void> {
+    const bytes = db.export();
+    const dir = path.dirname(this.file);
+    const temp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      await mkdir(dir, { recursive: true });
+      const handle = await open(temp, 'w', 0o644);
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, this.file);
+    } catch (err) {
+      await unlink(temp).catch(() => undefined);
+      throw fileProblem('write', this.file, err);
+    }
+    this.loadedFrom = await identityOf(this.file);
+  }
+}
