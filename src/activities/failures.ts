@@ -34,7 +34,10 @@ export function toActivityFailure(err: unknown, context?: string): ApplicationFa
   const message = err instanceof Error ? err.message : String(err);
   // An unknown error is most likely a bug: retrying will not fix it, but the policy's
   // attempts bound the cost, and a failure here should not hide a transient cause.
-  return ApplicationFailure.create({ type: 'Unexpected', message: context ? `${context}: ${message}` : message });
+  return ApplicationFailure.create({
+    type: 'Unexpected',
+    message: context ? `${context}: ${message}` : message,
+  });
 }
 
 export function nonRetryable(type: string, message: string): ApplicationFailure {

@@ -2,6 +2,7 @@ import { ApiError } from '../http/api-error';
 import type { Logger } from '../logging/logger';
 import type { OneflowClient } from '../oneflow/client';
 import { type ContractFacts, toContractFacts } from '../mapping/contract-facts';
+import { activityLogger } from './activity-logger';
 import { nonRetryable, toActivityFailure } from './failures';
 
 /**
@@ -15,7 +16,10 @@ export function fetchContractActivity(deps: { oneflow: OneflowClient; logger: Lo
       contract = await deps.oneflow.getContract(contractId);
     } catch (err) {
       if (err instanceof ApiError && err.kind === 'not_found') {
-        throw nonRetryable('ContractNotFound', `Oneflow has no contract ${contractId} (or the API token cannot see it)`);
+        throw nonRetryable(
+          'ContractNotFound',
+          `Oneflow has no contract ${contractId} (or the API token cannot see it)`,
+        );
       }
       throw toActivityFailure(err, `fetching Oneflow contract ${contractId}`);
     }
@@ -25,6 +29,11 @@ export function fetchContractActivity(deps: { oneflow: OneflowClient; logger: Lo
         `contract ${contractId} is "${contract.state}" in Oneflow, not signed by all parties; nothing was written`,
       );
     }
-    return toContractFacts(contract);
+    const facts = toContractFacts(contract);
+    activityLogger(deps.logger, { contractId }).info(
+      { dataFields: Object.keys(facts.dataFields).length, products: facts.products.length },
+      'signed contract fetched from Oneflow',
+    );
+    return facts;
   };
 }

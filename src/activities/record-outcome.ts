@@ -1,7 +1,13 @@
 import type { Logger } from '../logging/logger';
-import { describeOutcome, type OutcomeActivity, type OutcomeStatus, type ResourceResult } from '../mapping/outcome';
+import {
+  describeOutcome,
+  type OutcomeActivity,
+  type OutcomeStatus,
+  type ResourceResult,
+} from '../mapping/outcome';
 import type { SuperOfficeClient } from '../superoffice/client';
 import type { Trigger } from '../workflows/sync-types';
+import { activityLogger } from './activity-logger';
 import { toActivityFailure } from './failures';
 
 export interface RecordOutcomeInput {
@@ -41,7 +47,9 @@ export function recordOutcomeActivity(deps: { superoffice: SuperOfficeClient; lo
 
   async function existingReferences(saleId: number, references: string[]): Promise<Map<string, number>> {
     const found = new Map<string, number>();
-    const rows = (await so.listSaleActivities(saleId)).filter((r) => r.entityName.toLowerCase() === 'appointment');
+    const rows = (await so.listSaleActivities(saleId)).filter(
+      (r) => r.entityName.toLowerCase() === 'appointment',
+    );
     for (const row of rows) {
       let text = row.text;
       // The archive's text column may be cut short; read the Activity itself when it might be ours.
@@ -61,6 +69,7 @@ export function recordOutcomeActivity(deps: { superoffice: SuperOfficeClient; lo
       notes: input.notes,
       nothingToSync: input.nothingToSync,
     });
+    const log = activityLogger(deps.logger, { contractId: input.contractId, saleId: input.saleId });
     try {
       const references = outcome.activities.map((a) => runReference(input, a.kind));
       const existing = await existingReferences(input.saleId, references);
@@ -69,7 +78,10 @@ export function recordOutcomeActivity(deps: { superoffice: SuperOfficeClient; lo
         const reference = references[index]!;
         const already = existing.get(reference);
         if (already !== undefined) {
-          deps.logger.info({ appointmentId: already, kind: activity.kind }, 'outcome Activity already recorded by an earlier attempt');
+          deps.logger.info(
+            { appointmentId: already, kind: activity.kind },
+            'outcome Activity already recorded by an earlier attempt',
+          );
           appointmentIds.push(already);
           continue;
         }
@@ -86,7 +98,12 @@ export function recordOutcomeActivity(deps: { superoffice: SuperOfficeClient; lo
           ...(input.personIds[0] !== undefined ? { Person: { PersonId: input.personIds[0] } } : {}),
         });
         appointmentIds.push(created.AppointmentId);
+        log.info({ appointmentId: created.AppointmentId, kind: activity.kind }, 'outcome Activity recorded');
       }
+      log.info(
+        { outcome: outcome.status },
+        `sync of contract ${input.contractId} finished: ${outcome.status}`,
+      );
       return { status: outcome.status, appointmentIds };
     } catch (err) {
       throw toActivityFailure(err, `recording the outcome on Sale ${input.saleId}`);

@@ -10,6 +10,7 @@ import type { PersonMatch } from '../superoffice/entities';
 import { currentValueMatches, readCurrentValue } from '../superoffice/value-conversion';
 import type { SettingsStore } from '../settings/settings-store';
 import type { EntityUpdate, ProductsUpdate, QuoteLineWrite, ResolvedPlan } from '../workflows/sync-types';
+import { activityLogger } from './activity-logger';
 import { nonRetryable, toActivityFailure } from './failures';
 
 export interface ResolvePlanDeps {
@@ -23,8 +24,20 @@ type Entity = Record<string, unknown>;
 
 function plannedProperties(plan: ResourcePlan): PropertyResult[] {
   return [
-    ...plan.skipped.map((s) => ({ property: s.property, label: s.label, status: 'skipped' as const, source: s.source, reason: s.reason })),
-    ...plan.failures.map((f) => ({ property: f.property, label: f.label, status: 'failed' as const, source: f.source, reason: f.reason })),
+    ...plan.skipped.map((s) => ({
+      property: s.property,
+      label: s.label,
+      status: 'skipped' as const,
+      source: s.source,
+      reason: s.reason,
+    })),
+    ...plan.failures.map((f) => ({
+      property: f.property,
+      label: f.label,
+      status: 'failed' as const,
+      source: f.source,
+      reason: f.reason,
+    })),
   ];
 }
 
@@ -33,12 +46,21 @@ function plannedProperties(plan: ResourcePlan): PropertyResult[] {
  * write. Done here, before any write, so that a retried update reports what it wrote
  * even when its first attempt was applied and only the answer got lost.
  */
-function partition(entity: Entity, changes: PropertyChange[]): { write: PropertyChange[]; unchanged: PropertyResult[] } {
+function partition(
+  entity: Entity,
+  changes: PropertyChange[],
+): { write: PropertyChange[]; unchanged: PropertyResult[] } {
   const write: PropertyChange[] = [];
   const unchanged: PropertyResult[] = [];
   for (const c of changes) {
     if (currentValueMatches(c, c.value, readCurrentValue(entity, c.patchPath))) {
-      unchanged.push({ property: c.property, label: c.label, status: 'unchanged', display: c.display, source: c.source });
+      unchanged.push({
+        property: c.property,
+        label: c.label,
+        status: 'unchanged',
+        display: c.display,
+        source: c.source,
+      });
     } else write.push(c);
   }
   return { write, unchanged };
@@ -49,12 +71,25 @@ function hasWork(plan: ResourcePlan): boolean {
 }
 
 /** A resource whose fate is known before any write. */
-function settled(base: Omit<ResourceResult, 'status' | 'properties'>, properties: PropertyResult[], error?: string): ResourceResult {
+function settled(
+  base: Omit<ResourceResult, 'status' | 'properties'>,
+  properties: PropertyResult[],
+  error?: string,
+): ResourceResult {
   const failed = error !== undefined || properties.some((p) => p.status === 'failed');
   const anyWrite = properties.some((p) => p.status === 'written');
   return {
     ...base,
-    status: error !== undefined ? 'failed' : anyWrite ? 'updated' : failed ? 'failed' : properties.some((p) => p.status === 'unchanged') ? 'unchanged' : 'skipped',
+    status:
+      error !== undefined
+        ? 'failed'
+        : anyWrite
+          ? 'updated'
+          : failed
+            ? 'failed'
+            : properties.some((p) => p.status === 'unchanged')
+              ? 'unchanged'
+              : 'skipped',
     ...(error !== undefined ? { error } : {}),
     properties,
   };
@@ -77,7 +112,8 @@ function describeLine(changes: QuoteLineChanges): string {
   const parts: string[] = [];
   if (changes.Quantity !== undefined) parts.push(`quantity ${formatNumber(changes.Quantity)}`);
   if (changes.UnitListPrice !== undefined) parts.push(`unit price ${formatNumber(changes.UnitListPrice)}`);
-  if (changes.DiscountPercent !== undefined) parts.push(`discount ${formatNumber(changes.DiscountPercent)} %`);
+  if (changes.DiscountPercent !== undefined)
+    parts.push(`discount ${formatNumber(changes.DiscountPercent)} %`);
   if (changes.DiscountAmount !== undefined) parts.push(`discount ${formatNumber(changes.DiscountAmount)}`);
   return parts.join(', ');
 }
@@ -101,12 +137,16 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
     if (inCompany.length >= 1) return { person: inCompany[0]! };
     // The archive filter matches any of a person's addresses, while a row shows only the
     // first one: trust the filter, and do not compare the row's address again.
-    const anywhere = [...new Map((await superoffice.findPersonsByEmail(contact.email!)).map((p) => [p.personId, p])).values()];
+    const anywhere = [
+      ...new Map((await superoffice.findPersonsByEmail(contact.email!)).map((p) => [p.personId, p])).values(),
+    ];
     const ofCompany = anywhere.filter((p) => companyId !== undefined && p.contactId === companyId);
     if (ofCompany.length >= 1) return { person: ofCompany[0]! };
     if (anywhere.length === 1) return { person: anywhere[0]! };
     if (anywhere.length === 0) {
-      return { error: `no SuperOffice Contact has the email ${contact.email} of participant #${contact.participant}` };
+      return {
+        error: `no SuperOffice Contact has the email ${contact.email} of participant #${contact.participant}`,
+      };
     }
     return {
       error: `${anywhere.length} SuperOffice Contacts outside the Company have the email ${contact.email} (Contacts ${anywhere
@@ -115,7 +155,10 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
     };
   }
 
-  async function planProducts(saleId: number, plan: ReturnType<typeof planSync>): Promise<{ update?: ProductsUpdate; settled?: ResourceResult }> {
+  async function planProducts(
+    saleId: number,
+    plan: ReturnType<typeof planSync>,
+  ): Promise<{ update?: ProductsUpdate; settled?: ResourceResult }> {
     const base = { type: 'Products' as const, id: saleId };
     const planned: PropertyResult[] = plan.productFailures.map((f) => ({
       property: f.name,
@@ -126,14 +169,23 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
     if (plan.productLines.length === 0) return planned.length > 0 ? { settled: settled(base, planned) } : {};
     const quote = await superoffice.getQuoteEntityFromSaleId(saleId);
     if (!quote || !quote.ActiveQuoteVersionId) {
-      return { settled: settled(base, planned, `Sale ${saleId} has no quote in SuperOffice, so there are no products to update`) };
+      return {
+        settled: settled(
+          base,
+          planned,
+          `Sale ${saleId} has no quote in SuperOffice, so there are no products to update`,
+        ),
+      };
     }
     const versionId = quote.ActiveQuoteVersionId;
     const version = await superoffice.getQuoteVersion(versionId);
     let alternativeId: number | undefined = version.LikelyQuoteAlternativeId ?? undefined;
-    if (!alternativeId) alternativeId = (await superoffice.getQuoteAlternatives(versionId))[0]?.QuoteAlternativeId;
+    if (!alternativeId)
+      alternativeId = (await superoffice.getQuoteAlternatives(versionId))[0]?.QuoteAlternativeId;
     if (!alternativeId) {
-      return { settled: settled(base, planned, `the active quote version of Sale ${saleId} has no alternative`) };
+      return {
+        settled: settled(base, planned, `the active quote version of Sale ${saleId} has no alternative`),
+      };
     }
     const lines = await superoffice.getQuoteLines(alternativeId);
     const match = matchProductsToQuoteLines(plan.productLines, lines);
@@ -148,21 +200,35 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
       source: source(u.product),
     }));
     planned.push(
-      ...match.unchanged.map((u) => ({ property: u.product.name, status: 'unchanged' as const, source: source(u.product) })),
-      ...match.unmatched.map((u) => ({ property: u.product.name, status: 'failed' as const, source: source(u.product), reason: u.reason })),
+      ...match.unchanged.map((u) => ({
+        property: u.product.name,
+        status: 'unchanged' as const,
+        source: source(u.product),
+      })),
+      ...match.unmatched.map((u) => ({
+        property: u.product.name,
+        status: 'failed' as const,
+        source: source(u.product),
+        reason: u.reason,
+      })),
     );
     if (writes.length === 0) return { settled: settled(base, planned) };
     return { update: { saleId, quoteAlternativeId: alternativeId, lines: writes, planned } };
   }
 
-  return async function resolvePlan(input: { contractId: number; facts: ContractFacts }): Promise<ResolvedPlan> {
+  return async function resolvePlan(input: {
+    contractId: number;
+    facts: ContractFacts;
+  }): Promise<ResolvedPlan> {
     try {
       const document = await deps.settings.getMappingDocument();
       if (!document) {
         return {
           contacts: [],
           settled: [],
-          notes: ['No mapping document is configured: nothing to sync. Configure one in the settings page or with SMART_SYNC_CONFIG.'],
+          notes: [
+            'No mapping document is configured: nothing to sync. Configure one in the settings page or with SMART_SYNC_CONFIG.',
+          ],
           nothingToSync: 'no mapping document is configured',
           personIds: [],
         };
@@ -174,13 +240,18 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
         settled: [],
         notes: [...plan.errors, ...plan.notes],
         personIds: [],
-        ...(plan.nothingToSync ? { nothingToSync: plan.nothingToSyncReason ?? 'nothing is configured to sync' } : {}),
+        ...(plan.nothingToSync
+          ? { nothingToSync: plan.nothingToSyncReason ?? 'nothing is configured to sync' }
+          : {}),
       };
       if (plan.saleId === null) return result;
 
       const sale = await getOrNull(() => superoffice.getSale(plan.saleId!));
       if (!sale) {
-        throw nonRetryable('NotFound', `the contract links to Sale ${plan.saleId}, which does not exist in SuperOffice`);
+        throw nonRetryable(
+          'NotFound',
+          `the contract links to Sale ${plan.saleId}, which does not exist in SuperOffice`,
+        );
       }
       result.saleId = plan.saleId;
 
@@ -188,7 +259,8 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
       if (hasWork(plan.sale)) {
         const { write, unchanged } = partition(sale, plan.sale.changes);
         const planned = [...unchanged, ...plannedProperties(plan.sale)];
-        if (plan.sale.failure) result.settled.push(settled({ type: 'Sale', id: plan.saleId }, planned, plan.sale.failure));
+        if (plan.sale.failure)
+          result.settled.push(settled({ type: 'Sale', id: plan.saleId }, planned, plan.sale.failure));
         else if (write.length === 0) result.settled.push(settled({ type: 'Sale', id: plan.saleId }, planned));
         else result.sale = { type: 'Sale', id: plan.saleId, name: sale.Heading, changes: write, planned };
       }
@@ -196,25 +268,41 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
       // The Company: the linked one, else the Sale's own.
       const companyId = plan.companyId ?? (sale.Contact?.ContactId || undefined);
       if (companyId !== undefined) result.companyId = companyId;
-      const company = companyId !== undefined ? await getOrNull(() => superoffice.getCompany(companyId)) : null;
+      const company =
+        companyId !== undefined ? await getOrNull(() => superoffice.getCompany(companyId)) : null;
       if (hasWork(plan.company)) {
         const base = { type: 'Company' as const, id: companyId ?? null, name: company?.Name };
         const planned = plannedProperties(plan.company);
         if (plan.company.failure) result.settled.push(settled(base, planned, plan.company.failure));
-        else if (companyId === undefined) result.settled.push(settled(base, planned, `Sale ${plan.saleId} has no Company`));
-        else if (!company) result.settled.push(settled(base, planned, `Company ${companyId} does not exist in SuperOffice`));
+        else if (companyId === undefined)
+          result.settled.push(settled(base, planned, `Sale ${plan.saleId} has no Company`));
+        else if (!company)
+          result.settled.push(settled(base, planned, `Company ${companyId} does not exist in SuperOffice`));
         else {
           const { write, unchanged } = partition(company, plan.company.changes);
           const all = [...unchanged, ...planned];
           if (write.length === 0) result.settled.push(settled(base, all));
-          else result.company = { type: 'Company', id: companyId, name: company.Name, changes: write, planned: all };
+          else
+            result.company = {
+              type: 'Company',
+              id: companyId,
+              name: company.Name,
+              changes: write,
+              planned: all,
+            };
         }
       }
 
       // The Contacts, found by the participants' email.
-      const companyPersons = company && companyId !== undefined ? await superoffice.listCompanyPersons(companyId) : [];
+      const companyPersons =
+        company && companyId !== undefined ? await superoffice.listCompanyPersons(companyId) : [];
       for (const contact of plan.contacts) {
-        const base = { type: 'Contact' as const, id: null, name: contact.name, participant: contact.participant };
+        const base = {
+          type: 'Contact' as const,
+          id: null,
+          name: contact.name,
+          participant: contact.participant,
+        };
         const planned = plannedProperties(contact);
         if (contact.failure) {
           result.settled.push(settled(base, planned, contact.failure));
@@ -229,7 +317,9 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
         result.personIds.push(personId);
         const person = await getOrNull(() => superoffice.getPerson(personId));
         if (!person) {
-          result.settled.push(settled({ ...base, id: personId }, planned, `Contact ${personId} does not exist in SuperOffice`));
+          result.settled.push(
+            settled({ ...base, id: personId }, planned, `Contact ${personId} does not exist in SuperOffice`),
+          );
           continue;
         }
         const { write, unchanged } = partition(person, contact.changes);
@@ -256,6 +346,17 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
           if (products.settled) result.settled.push(products.settled);
         }
       }
+      activityLogger(deps.logger, { contractId: input.contractId, saleId: result.saleId }).info(
+        {
+          writes: [result.sale, result.company, ...result.contacts].reduce(
+            (n, u) => n + (u?.changes.length ?? 0),
+            0,
+          ),
+          productLines: result.products?.lines.length ?? 0,
+          settled: result.settled.length,
+        },
+        'sync planned',
+      );
       return result;
     } catch (err) {
       throw toActivityFailure(err, 'planning the sync');

@@ -4,11 +4,16 @@ import type { PropertyResult, ResourceResult } from '../mapping/outcome';
 import { type PropertyChange, toJsonPatch } from '../mapping/plan';
 import type { SuperOfficeClient } from '../superoffice/client';
 import type { EntityUpdate } from '../workflows/sync-types';
+import { activityLogger } from './activity-logger';
 import { nonRetryable, toActivityFailure } from './failures';
 
 type Patch = (id: number, ops: ReturnType<typeof toJsonPatch>) => Promise<unknown>;
 
-const API_NAME: Record<EntityUpdate['type'], string> = { Sale: 'Sale', Company: 'Contact', Contact: 'Person' };
+const API_NAME: Record<EntityUpdate['type'], string> = {
+  Sale: 'Sale',
+  Company: 'Contact',
+  Contact: 'Person',
+};
 
 function written(c: PropertyChange): PropertyResult {
   return { property: c.property, label: c.label, status: 'written', display: c.display, source: c.source };
@@ -31,6 +36,7 @@ export function updateEntityActivity(deps: { superoffice: SuperOfficeClient; log
     const what = `${update.type} ${update.id} (SuperOffice ${API_NAME[update.type]} ${update.id})`;
     const base = { type: update.type, id: update.id, name: update.name, participant: update.participant };
     const properties: PropertyResult[] = [];
+    const log = activityLogger(deps.logger, { superofficeType: update.type, superofficeId: update.id });
     try {
       await patch(update.id, toJsonPatch(update.changes));
       properties.push(...update.changes.map(written));
@@ -38,19 +44,31 @@ export function updateEntityActivity(deps: { superoffice: SuperOfficeClient; log
       if (err instanceof ApiError && err.kind === 'not_found') {
         throw nonRetryable('NotFound', `${what} does not exist in SuperOffice`);
       }
-      if (!(err instanceof ApiError && err.kind === 'rejected')) throw toActivityFailure(err, `updating ${what}`);
+      if (!(err instanceof ApiError && err.kind === 'rejected'))
+        throw toActivityFailure(err, `updating ${what}`);
       if (update.changes.length === 1) {
         const [only] = update.changes;
-        properties.push({ ...written(only!), status: 'failed', reason: `SuperOffice refused the value: ${err.message}` });
+        properties.push({
+          ...written(only!),
+          status: 'failed',
+          reason: `SuperOffice refused the value: ${err.message}`,
+        });
       } else {
-        deps.logger.info({ type: update.type, id: update.id }, 'patch rejected; writing the properties one by one');
+        deps.logger.info(
+          { type: update.type, id: update.id },
+          'patch rejected; writing the properties one by one',
+        );
         for (const change of update.changes) {
           try {
             await patch(update.id, toJsonPatch([change]));
             properties.push(written(change));
           } catch (one) {
             if (one instanceof ApiError && one.kind === 'rejected') {
-              properties.push({ ...written(change), status: 'failed', reason: `SuperOffice refused the value: ${one.message}` });
+              properties.push({
+                ...written(change),
+                status: 'failed',
+                reason: `SuperOffice refused the value: ${one.message}`,
+              });
             } else {
               throw toActivityFailure(one, `updating ${what}`);
             }
@@ -60,6 +78,13 @@ export function updateEntityActivity(deps: { superoffice: SuperOfficeClient; log
     }
     const all = [...properties, ...update.planned];
     const anyWritten = all.some((p) => p.status === 'written');
+    log.info(
+      {
+        written: all.filter((p) => p.status === 'written').length,
+        failed: all.filter((p) => p.status === 'failed').length,
+      },
+      `${update.type} ${update.id} ${anyWritten ? 'updated' : 'not updated'}`,
+    );
     return {
       ...base,
       status: anyWritten ? 'updated' : all.some((p) => p.status === 'failed') ? 'failed' : 'unchanged',

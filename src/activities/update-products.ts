@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger';
 import type { PropertyResult, ResourceResult } from '../mapping/outcome';
 import type { SuperOfficeClient } from '../superoffice/client';
 import type { ProductsUpdate } from '../workflows/sync-types';
+import { activityLogger } from './activity-logger';
 import { nonRetryable, toActivityFailure } from './failures';
 
 /**
@@ -15,7 +16,9 @@ export function updateProductsActivity(deps: { superoffice: SuperOfficeClient; l
   const so = deps.superoffice;
   return async function updateProducts(update: ProductsUpdate): Promise<ResourceResult> {
     try {
-      const lines = new Map((await so.getQuoteLines(update.quoteAlternativeId)).map((l) => [l.QuoteLineId, l]));
+      const lines = new Map(
+        (await so.getQuoteLines(update.quoteAlternativeId)).map((l) => [l.QuoteLineId, l]),
+      );
       const properties: PropertyResult[] = [];
       for (const write of update.lines) {
         const line = lines.get(write.quoteLineId);
@@ -28,13 +31,26 @@ export function updateProductsActivity(deps: { superoffice: SuperOfficeClient; l
           });
           continue;
         }
-        const recalculated = await so.recalculateQuoteLine({ ...line, ...write.changes }, write.changedFields);
+        const recalculated = await so.recalculateQuoteLine(
+          { ...line, ...write.changes },
+          write.changedFields,
+        );
         await so.saveQuoteLine(recalculated);
-        properties.push({ property: write.name, status: 'written', display: write.display, source: write.source });
+        properties.push({
+          property: write.name,
+          status: 'written',
+          display: write.display,
+          source: write.source,
+        });
       }
-      if (properties.some((p) => p.status === 'written')) await so.recalculateQuoteAlternative(update.quoteAlternativeId);
+      if (properties.some((p) => p.status === 'written'))
+        await so.recalculateQuoteAlternative(update.quoteAlternativeId);
       const all = [...properties, ...update.planned];
       const anyWritten = all.some((p) => p.status === 'written');
+      activityLogger(deps.logger, { saleId: update.saleId }).info(
+        { linesWritten: properties.filter((p) => p.status === 'written').length },
+        `products of Sale ${update.saleId} ${anyWritten ? 'updated' : 'not updated'}`,
+      );
       return {
         type: 'Products',
         id: update.saleId,
@@ -43,7 +59,10 @@ export function updateProductsActivity(deps: { superoffice: SuperOfficeClient; l
       };
     } catch (err) {
       if (err instanceof ApiError && err.kind === 'not_found') {
-        throw nonRetryable('NotFound', `the quote of Sale ${update.saleId} changed in SuperOffice: ${err.message}`);
+        throw nonRetryable(
+          'NotFound',
+          `the quote of Sale ${update.saleId} changed in SuperOffice: ${err.message}`,
+        );
       }
       throw toActivityFailure(err, `updating the products of Sale ${update.saleId}`);
     }

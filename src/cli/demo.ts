@@ -12,12 +12,18 @@ interface Options {
   adminToken: string;
 }
 
-async function call(method: string, url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+async function call(
+  method: string,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
   let res: Response;
   try {
     res = await fetch(url, { method, headers: { Accept: 'application/json', ...headers } });
   } catch {
-    throw new Error(`cannot reach ${new URL(url).origin}: is the demo running? Start it with \`npm start\` (no ONEFLOW_API_URL / SUPEROFFICE_API_URL set)`);
+    throw new Error(
+      `cannot reach ${new URL(url).origin}: is the demo running? Start it with \`npm start\` (no ONEFLOW_API_URL / SUPEROFFICE_API_URL set)`,
+    );
   }
   const text = await res.text();
   let body: unknown = text;
@@ -34,43 +40,71 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runDemo(options: Options, print: (line: string) => void): Promise<void> {
   const auth = { Authorization: `Bearer ${options.adminToken}` };
   const before = await call('GET', `${options.serviceUrl}/api/contracts/${DEMO_CONTRACT_ID}/runs`, auth);
-  if (before.status !== 200) throw new Error(`the admin API answered ${before.status}: ${JSON.stringify(before.body)}`);
-  const known = new Set(((before.body as { runs: Array<{ workflowId: string }> }).runs ?? []).map((r) => r.workflowId));
+  if (before.status !== 200)
+    throw new Error(`the admin API answered ${before.status}: ${JSON.stringify(before.body)}`);
+  const known = new Set(
+    ((before.body as { runs: Array<{ workflowId: string }> }).runs ?? []).map((r) => r.workflowId),
+  );
 
   const contract = await call('GET', `${options.oneflowUrl}/_emulator/state`);
-  const state = (contract.body as { contracts?: Array<{ id: number; state: string }> }).contracts?.find((c) => c.id === DEMO_CONTRACT_ID)?.state;
+  const state = (contract.body as { contracts?: Array<{ id: number; state: string }> }).contracts?.find(
+    (c) => c.id === DEMO_CONTRACT_ID,
+  )?.state;
   if (state === 'signed') {
-    print(`Contract ${DEMO_CONTRACT_ID} is already signed: resetting its signatures first (Oneflow sends contract:signature_reset, which Smart Sync ignores).`);
+    print(
+      `Contract ${DEMO_CONTRACT_ID} is already signed: resetting its signatures first (Oneflow sends contract:signature_reset, which Smart Sync ignores).`,
+    );
     await call('POST', `${options.oneflowUrl}/_emulator/contracts/${DEMO_CONTRACT_ID}/signature-reset`);
   }
   const signed = await call('POST', `${options.oneflowUrl}/_emulator/contracts/${DEMO_CONTRACT_ID}/sign`);
-  if (signed.status >= 300) throw new Error(`the Oneflow emulator refused to sign: ${JSON.stringify(signed.body)}`);
-  print(`Signed Oneflow contract ${DEMO_CONTRACT_ID} in the emulator; its contract:sign webhook is on its way to Smart Sync.`);
+  if (signed.status >= 300)
+    throw new Error(`the Oneflow emulator refused to sign: ${JSON.stringify(signed.body)}`);
+  print(
+    `Signed Oneflow contract ${DEMO_CONTRACT_ID} in the emulator; its contract:sign webhook is on its way to Smart Sync.`,
+  );
 
   let run: { workflowId: string; runId: string; link: string } | undefined;
   for (let i = 0; i < 60 && !run; i++) {
     await sleep(500);
     const runs = await call('GET', `${options.serviceUrl}/api/contracts/${DEMO_CONTRACT_ID}/runs`, auth);
-    run = ((runs.body as { runs: Array<{ workflowId: string; runId: string; link: string }> }).runs ?? []).find((r) => !known.has(r.workflowId));
+    run = (
+      (runs.body as { runs: Array<{ workflowId: string; runId: string; link: string }> }).runs ?? []
+    ).find((r) => !known.has(r.workflowId));
   }
   if (!run) throw new Error('no run started within 30 s: see the service log');
   print(`Workflow started: ${run.workflowId}\n  Watch it in the Temporal Web UI: ${run.link}`);
 
-  let detail: { status: string; result?: { outcome: string; resources: Array<{ type: string; id: number | null; status: string; error?: string }> } } | undefined;
+  let detail:
+    | {
+        status: string;
+        result?: {
+          outcome: string;
+          resources: Array<{ type: string; id: number | null; status: string; error?: string }>;
+        };
+      }
+    | undefined;
   for (let i = 0; i < 240; i++) {
     const d = await call('GET', `${options.serviceUrl}/api/runs/${encodeURIComponent(run.workflowId)}`, auth);
     detail = d.body as typeof detail;
     if (detail && detail.status !== 'RUNNING') break;
     await sleep(500);
   }
-  if (!detail || detail.status === 'RUNNING') throw new Error('the run did not finish within 2 minutes: see the Web UI');
+  if (!detail || detail.status === 'RUNNING')
+    throw new Error('the run did not finish within 2 minutes: see the Web UI');
   print(`Run ${detail.status.toLowerCase()}: outcome ${detail.result?.outcome ?? 'unknown'}`);
   for (const r of detail.result?.resources ?? []) {
     print(`  ${r.type}${r.id !== null ? ` ${r.id}` : ''}: ${r.status}${r.error ? ` (${r.error})` : ''}`);
   }
   const sale = await call('GET', `${options.superofficeUrl}/_emulator/state`);
-  const appointments = (sale.body as { appointments?: Array<{ AppointmentId: number; Description?: string }> }).appointments ?? [];
+  const appointments =
+    (sale.body as { appointments?: Array<{ AppointmentId: number; Description?: string }> }).appointments ??
+    [];
   const last = appointments.at(-1);
-  if (last?.Description) print(`\nThe Activity now on the Sale in SuperOffice:\n${last.Description.split('\n').map((l) => `  ${l}`).join('\n')}`);
+  if (last?.Description)
+    print(
+      `\nThe Activity now on the Sale in SuperOffice:\n${last.Description.split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n')}`,
+    );
   print(`\nSee everything in the SuperOffice emulator: GET ${options.superofficeUrl}/_emulator/state`);
 }

@@ -25,15 +25,28 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function adminCall(method: 'GET' | 'POST', path: string, url: string | undefined, token: string | undefined) {
+async function adminCall(
+  method: 'GET' | 'POST',
+  path: string,
+  url: string | undefined,
+  token: string | undefined,
+) {
   const base = (url ?? `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, '');
-  const auth = token ?? process.env.SMART_SYNC_ADMIN_TOKEN ?? (process.env.ONEFLOW_API_URL || process.env.SUPEROFFICE_API_URL ? undefined : 'demo-admin-token');
+  const auth =
+    token ??
+    process.env.SMART_SYNC_ADMIN_TOKEN ??
+    (process.env.ONEFLOW_API_URL || process.env.SUPEROFFICE_API_URL ? undefined : 'demo-admin-token');
   if (!auth) fail('No admin token: pass --token or set SMART_SYNC_ADMIN_TOKEN.');
   let res: Response;
   try {
-    res = await fetch(`${base}${path}`, { method, headers: { Authorization: `Bearer ${auth}`, Accept: 'application/json' } });
+    res = await fetch(`${base}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${auth}`, Accept: 'application/json' },
+    });
   } catch (err) {
-    fail(`Cannot reach Smart Sync at ${base} (${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}). Is it running (npm start)?`);
+    fail(
+      `Cannot reach Smart Sync at ${base} (${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}). Is it running (npm start)?`,
+    );
   }
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) fail(`${method} ${path} → ${res.status}: ${String(body.error ?? JSON.stringify(body))}`);
@@ -72,7 +85,8 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'resync': {
       const id = rest[0];
-      if (!id || !/^\d+$/.test(id)) fail('Usage: smart-sync resync <contractId> (a Oneflow contract id, e.g. 9001)');
+      if (!id || !/^\d+$/.test(id))
+        fail('Usage: smart-sync resync <contractId> (a Oneflow contract id, e.g. 9001)');
       const body = await adminCall('POST', `/api/contracts/${id}/resync`, values.url, values.token);
       process.stdout.write(
         `Started a manual sync of contract ${id}.\n  workflow: ${String(body.workflowId)}\n  run:      ${String(body.runId)}\n  watch it: ${String(body.link)}\n`,

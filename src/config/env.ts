@@ -101,7 +101,11 @@ export const envSchema = z
       'SMART_SYNC_ADMIN_TOKEN',
     ] as const) {
       if (!env[name]) {
-        ctx.addIssue({ code: 'custom', path: [name], message: `${name} is required when real services are configured` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `${name} is required when real services are configured`,
+        });
       }
     }
   });
@@ -123,7 +127,12 @@ export interface Settings {
   /** Demo mode: no real endpoints configured, so the built-in emulators stand in. */
   demo: boolean;
   demoPorts: { oneflow: number; superoffice: number };
-  oneflow: { apiUrl: string | undefined; apiToken: string | undefined; userEmail: string | undefined; webhookSignKey: string | undefined };
+  oneflow: {
+    apiUrl: string | undefined;
+    apiToken: string | undefined;
+    userEmail: string | undefined;
+    webhookSignKey: string | undefined;
+  };
   superoffice: { apiUrl: string | undefined; accessToken: string | undefined };
   adminToken: string | undefined;
   configPath: string | undefined;

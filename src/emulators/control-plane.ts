@@ -177,7 +177,8 @@ export class EmulatorControl {
       entry.faultId = fault.id;
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault.status !== undefined) {
-        if (fault.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSeconds));
+        if (fault.retryAfterSeconds !== undefined)
+          res.setHeader('Retry-After', String(fault.retryAfterSeconds));
         res.status(fault.status).json(fault.body ?? this.hooks.errorBody(fault.status));
         return;
       }

@@ -39,7 +39,12 @@ export async function jsonRequest<T extends z.ZodType>(req: JsonRequest<T>): Pro
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     if (e.name === 'TimeoutError') {
-      throw new ApiError(req.service, 'timeout', `${req.method} ${path} timed out after ${req.timeoutMs} ms`, where);
+      throw new ApiError(
+        req.service,
+        'timeout',
+        `${req.method} ${path} timed out after ${req.timeoutMs} ms`,
+        where,
+      );
     }
     if (e.name === 'AbortError') throw err;
     const code = e.cause?.code ?? e.message;
@@ -50,10 +55,15 @@ export async function jsonRequest<T extends z.ZodType>(req: JsonRequest<T>): Pro
   try {
     text = await res.text();
   } catch (err) {
-    throw new ApiError(req.service, 'network', `${req.method} ${path}: response cut off (${(err as Error).message})`, {
-      ...where,
-      status: res.status,
-    });
+    throw new ApiError(
+      req.service,
+      'network',
+      `${req.method} ${path}: response cut off (${(err as Error).message})`,
+      {
+        ...where,
+        status: res.status,
+      },
+    );
   }
   let body: unknown = undefined;
   if (text.length > 0) {
@@ -66,12 +76,17 @@ export async function jsonRequest<T extends z.ZodType>(req: JsonRequest<T>): Pro
 
   if (!res.ok) {
     const { message, code } = req.describeError(res.status, body);
-    throw new ApiError(req.service, kindForStatus(res.status), `${req.method} ${path} → ${res.status}: ${message}`, {
-      ...where,
-      status: res.status,
-      code,
-      retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
-    });
+    throw new ApiError(
+      req.service,
+      kindForStatus(res.status),
+      `${req.method} ${path} → ${res.status}: ${message}`,
+      {
+        ...where,
+        status: res.status,
+        code,
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+      },
+    );
   }
 
   const parsed = req.schema.safeParse(body === undefined ? null : body);

@@ -5,7 +5,11 @@ import {
   type RunningOneflowEmulator,
   startOneflowEmulator,
 } from '../emulators/oneflow';
-import { DEMO_SUPEROFFICE_TOKEN, type RunningSuperOfficeEmulator, startSuperOfficeEmulator } from '../emulators/superoffice';
+import {
+  DEMO_SUPEROFFICE_TOKEN,
+  type RunningSuperOfficeEmulator,
+  startSuperOfficeEmulator,
+} from '../emulators/superoffice';
 
 /** Used when SMART_SYNC_ADMIN_TOKEN is unset in demo mode; printed at start-up. */
 export const DEMO_ADMIN_TOKEN = 'demo-admin-token';
@@ -32,7 +36,9 @@ export async function startDemoEnvironment(options: {
 }): Promise<DemoEnvironment> {
   const portTaken = (what: string, port: number) => (err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') {
-      throw new Error(`port ${port} for the demo ${what} emulator is already in use (is another Smart Sync demo running?)`);
+      throw new Error(
+        `port ${port} for the demo ${what} emulator is already in use (is another Smart Sync demo running?)`,
+      );
     }
     throw err;
   };

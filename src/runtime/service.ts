@@ -14,13 +14,14 @@ import { SqliteSettingsStore } from '../settings/sqlite-settings-store';
 import { seedMappingDocument } from '../settings/seed-mapping-document';
 import { describeCliSource, findTemporalCli } from '../temporal/cli-binary';
 import { connectClient, connectWorker, isTemporalReachable } from '../temporal/connection';
-import { type RunningDevServer, startDevServer } from '../temporal/dev-server';
+import { freePort, type RunningDevServer, startDevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
 import { type RunningWorkers, startWorkers } from '../temporal/workers';
 import { installTemporalRuntime } from '../temporal/runtime-logger';
 import { createOneflowActivities, createSuperOfficeActivities } from '../activities';
 import { type DemoEnvironment, startDemoEnvironment } from './demo-environment';
 import { webhookRouter } from '../server/webhooks';
+import { createMetrics, metricsRouter } from '../server/metrics';
 import { adminRouter } from '../server/admin-api';
 import { settingsPageRouter } from '../server/settings-page/settings-page-router';
 import { TemporalSyncStarter } from '../temporal/sync-starter';
@@ -65,7 +66,9 @@ function loadMappingFile(file: string, fromEnv: boolean): MappingDocument {
   if (!existsSync(file)) throw new StartupError(`${label}: no such file`);
   const parsed = parseMappingDocumentText(readFileSync(file, 'utf8'));
   if (!parsed.ok) {
-    throw new StartupError(`${label} is not a valid mapping document:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}`);
+    throw new StartupError(
+      `${label} is not a valid mapping document:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}`,
+    );
   }
   return parsed.value;
 }
@@ -104,7 +107,9 @@ export async function startService(
     let devServer: RunningDevServer | undefined;
     if (!temporalAddress) {
       const cli = await findTemporalCli({
-        env: settings.temporal.cliPath ? { ...process.env, TEMPORAL_CLI_PATH: settings.temporal.cliPath } : process.env,
+        env: settings.temporal.cliPath
+          ? { ...process.env, TEMPORAL_CLI_PATH: settings.temporal.cliPath }
+          : process.env,
         report: (line) => logger.info(line),
       });
       logger.info(describeCliSource(cli));
@@ -135,7 +140,11 @@ export async function startService(
       overrides.settingsStore ?? (await SqliteSettingsStore.open(path.join(settings.dataDir, 'settings.db')));
     stack.push(() => store.close());
     if (settings.configPath) {
-      const seeded = await seedMappingDocument(store, loadMappingFile(settings.configPath, true), 'SMART_SYNC_CONFIG');
+      const seeded = await seedMappingDocument(
+        store,
+        loadMappingFile(settings.configPath, true),
+        'SMART_SYNC_CONFIG',
+      );
       logger.info(
         { file: settings.configPath, seeded },
         seeded === 'kept'
@@ -183,7 +192,7 @@ export async function startService(
     });
 
     // 4. Workers.
-    installTemporalRuntime(logger);
+    const runtime = installTemporalRuntime(logger, { metricsPort: await freePort() });
     const workerConnection = await connectWorker(target, { fromEnv: devServer === undefined });
     stack.push(() => workerConnection.close());
     const workers = await startWorkers({
@@ -206,6 +215,7 @@ export async function startService(
       namespace: settings.temporal.namespace,
       steps: overrides.steps,
     });
+    const metrics = createMetrics();
     const app = createApp({
       logger,
       health: {
@@ -213,7 +223,8 @@ export async function startService(
         workersRunning: () => workers.isRunning(),
       },
       routers: [
-        webhookRouter({ starter, signKey: webhookSignKey!, logger }),
+        webhookRouter({ starter, signKey: webhookSignKey!, logger, metrics }),
+        metricsRouter(metrics, runtime.metricsUrl),
         adminRouter({ starter, store, superoffice, adminToken: adminToken!, logger }),
         settingsPageRouter({ logger }),
       ],
@@ -229,7 +240,10 @@ export async function startService(
     const port = (server.address() as { port: number }).port;
     const url = `http://localhost:${port}`;
     demo?.oneflowEmulator.emulator.configureWebhook({ url: `http://127.0.0.1:${port}/webhooks/oneflow` });
-    logger.info({ url, temporalUi: temporalUiUrl, taskQueue: settings.temporal.taskQueue }, `Smart Sync is running on ${url}`);
+    logger.info(
+      { url, temporalUi: temporalUiUrl, taskQueue: settings.temporal.taskQueue },
+      `Smart Sync is running on ${url}`,
+    );
 
     return {
       settings,

@@ -20,7 +20,8 @@ export function createApp(deps: AppDeps): Express {
   });
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     // body-parser errors carry a status (400 malformed JSON, 413 too large).
-    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const status =
+      typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status >= 500) deps.logger.error({ err, path: req.path }, 'unhandled error');
     res.status(status).json({
       error:

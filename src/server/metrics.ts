@@ -7,7 +7,6 @@ export interface WebhookMetrics {
 
 export interface ServiceMetrics extends WebhookMetrics {
   registry: Registry;
-  syncs: Counter<'outcome'>;
 }
 
 export function createMetrics(): ServiceMetrics {
@@ -21,19 +20,27 @@ export function createMetrics(): ServiceMetrics {
       labelNames: ['result'],
       registers: [registry],
     }),
-    syncs: new Counter({
-      name: 'smart_sync_syncs_total',
-      help: 'Finished syncs, by outcome',
-      labelNames: ['outcome'],
-      registers: [registry],
-    }),
   };
 }
 
-export function metricsRouter(metrics: ServiceMetrics): Router {
+/**
+ * GET /metrics: this process's counters, followed by the Temporal SDK's own metrics
+ * (served by the SDK runtime on a loopback port), so one scrape gets both. Syncs by
+ * outcome come from the workflow itself (`smart_sync_syncs_total{outcome}`), through the SDK.
+ */
+export function metricsRouter(metrics: ServiceMetrics, sdkMetricsUrl?: string): Router {
   const r = Router();
   r.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+    let sdk = '';
+    if (sdkMetricsUrl) {
+      try {
+        const answer = await fetch(sdkMetricsUrl, { signal: AbortSignal.timeout(2_000) });
+        sdk = answer.ok ? await answer.text() : '';
+      } catch {
+        sdk = '# Temporal SDK metrics unavailable right now\n';
+      }
+    }
+    res.set('Content-Type', metrics.registry.contentType).send(`${await metrics.registry.metrics()}\n${sdk}`);
   });
   return r;
 }

@@ -2,7 +2,11 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../logging/logger';
 import { oneflowWebhookSchema, verifyWebhookSignature } from '../oneflow/webhook';
-import { type StartedRun, TemporalUnavailableError, type TemporalSyncStarter } from '../temporal/sync-starter';
+import {
+  type StartedRun,
+  TemporalUnavailableError,
+  type TemporalSyncStarter,
+} from '../temporal/sync-starter';
 import type { WebhookMetrics } from './metrics';
 
 /** Events that start a sync. A re-sign after contract:signature_reset is a new contract:sign. */
@@ -52,8 +56,14 @@ export function webhookRouter(deps: {
     } catch (err) {
       if (err instanceof TemporalUnavailableError) {
         count('unavailable');
-        log.error({ err: { message: err.message } }, 'webhook not accepted: Temporal is unreachable; Oneflow will retry');
-        res.status(503).set('Retry-After', '30').json({ error: 'temporarily unable to accept the event; retry later' });
+        log.error(
+          { err: { message: err.message } },
+          'webhook not accepted: Temporal is unreachable; Oneflow will retry',
+        );
+        res
+          .status(503)
+          .set('Retry-After', '30')
+          .json({ error: 'temporarily unable to accept the event; retry later' });
         return;
       }
       count('error');
@@ -64,7 +74,10 @@ export function webhookRouter(deps: {
     const duplicate = started.every((s) => s.duplicate);
     count(duplicate ? 'duplicate' : 'accepted');
     for (const s of started) {
-      log.info({ workflowId: s.workflowId, runId: s.runId, duplicate: s.duplicate }, s.duplicate ? 'redelivered event: sync already started' : 'sync started');
+      log.info(
+        { workflowId: s.workflowId, runId: s.runId, duplicate: s.duplicate },
+        s.duplicate ? 'redelivered event: sync already started' : 'sync started',
+      );
     }
     res.status(200).json({
       status: duplicate ? 'already-accepted' : 'accepted',

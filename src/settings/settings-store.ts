@@ -39,5 +39,10 @@ export class InMemorySettingsStore implements SettingsStore {
   async getSeedFingerprint(): Promise<string | null> {
     return this.seedFingerprint;
   }
+  /** Back to no document at all, as on a first start (tests of the empty state). */
+  clear(): void {
+    this.doc = null;
+    this.seedFingerprint = null;
+  }
   async close(): Promise<void> {}
 }

@@ -1,5 +1,10 @@
 import { MAPPING_OBJECTS } from '../config/mapping-document';
-import { buildPropertyCatalog, type PropertyCatalog, type PropertyCatalogInput, SUPEROFFICE_ENTITY } from './field-catalog';
+import {
+  buildPropertyCatalog,
+  type PropertyCatalog,
+  type PropertyCatalogInput,
+  SUPEROFFICE_ENTITY,
+} from './field-catalog';
 import type { SuperOfficeClient } from './client';
 
 /**
@@ -12,7 +17,10 @@ export async function loadPropertyCatalog(client: SuperOfficeClient): Promise<Pr
   await Promise.all(
     MAPPING_OBJECTS.map(async (object) => {
       const entity = SUPEROFFICE_ENTITY[object];
-      const [customFields, udefs] = await Promise.all([client.getCustomFields(entity), client.getPublishedUdefs(entity)]);
+      const [customFields, udefs] = await Promise.all([
+        client.getCustomFields(entity),
+        client.getPublishedUdefs(entity),
+      ]);
       const listNames = [...new Set(udefs.map((u) => u.MdoListName).filter((n): n is string => !!n))];
       const lists = Object.fromEntries(
         await Promise.all(listNames.map(async (name) => [name, await client.getMdoList(name)] as const)),

@@ -164,7 +164,8 @@ export async function findTemporalCli(options: FindOptions = {}): Promise<Tempor
   if (hasGo) {
     const inGoBin = path.join(goBinDir(env), exeName);
     if (isExecutableFile(inGoBin)) return { path: inGoBin, source: 'go-bin' };
-    if (!obtain) throw new TemporalCliNotFoundError(`the Temporal CLI is not built yet (expected ${inGoBin})`);
+    if (!obtain)
+      throw new TemporalCliNotFoundError(`the Temporal CLI is not built yet (expected ${inGoBin})`);
     await goInstall(env, report);
     if (!isExecutableFile(inGoBin)) {
       throw new TemporalCliNotFoundError(`go install reported success but ${inGoBin} is missing`);
@@ -172,7 +173,8 @@ export async function findTemporalCli(options: FindOptions = {}): Promise<Tempor
     return { path: inGoBin, source: 'go-install' };
   }
 
-  if (!obtain) throw new TemporalCliNotFoundError('the Temporal CLI is not installed and Go is not available');
+  if (!obtain)
+    throw new TemporalCliNotFoundError('the Temporal CLI is not installed and Go is not available');
   return { path: await sdkDownload(report), source: 'sdk-download' };
 }
 

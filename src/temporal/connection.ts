@@ -26,12 +26,17 @@ export async function connectClient(
   { fromEnv = false, connectTimeoutMs = 10_000 } = {},
 ): Promise<{ client: Client; connection: Connection }> {
   try {
-    const connection = await Connection.connect({ address: target.address, connectTimeout: connectTimeoutMs });
+    const connection = await Connection.connect({
+      address: target.address,
+      connectTimeout: connectTimeoutMs,
+    });
     // connect() succeeds lazily on some failures; one cheap call proves the server answers.
     await connection.workflowService.getSystemInfo({});
-    await connection.workflowService.describeNamespace({ namespace: target.namespace }).catch((err: Error) => {
-      throw new Error(`namespace "${target.namespace}" is not available: ${err.message}`);
-    });
+    await connection.workflowService
+      .describeNamespace({ namespace: target.namespace })
+      .catch((err: Error) => {
+        throw new Error(`namespace "${target.namespace}" is not available: ${err.message}`);
+      });
     return { client: new Client({ connection, namespace: target.namespace }), connection };
   } catch (err) {
     throw unreachable(target, err, fromEnv);
@@ -39,7 +44,10 @@ export async function connectClient(
 }
 
 /** The worker's own connection (a native, Rust-side one). */
-export async function connectWorker(target: TemporalTarget, { fromEnv = false } = {}): Promise<NativeConnection> {
+export async function connectWorker(
+  target: TemporalTarget,
+  { fromEnv = false } = {},
+): Promise<NativeConnection> {
   try {
     return await NativeConnection.connect({ address: target.address });
   } catch (err) {

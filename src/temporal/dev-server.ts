@@ -164,7 +164,10 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   return {
     address,
     port,
-    uiUrl: options.uiPort !== undefined ? `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${options.uiPort}` : undefined,
+    uiUrl:
+      options.uiPort !== undefined
+        ? `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${options.uiPort}`
+        : undefined,
     namespace,
     process: child,
     stop,

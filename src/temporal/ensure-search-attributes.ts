@@ -13,7 +13,11 @@ const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
  * missing ones where the server allows it; where it does not (Temporal Cloud, a locked
  * down cluster), say exactly which command an operator has to run.
  */
-export async function ensureSearchAttributes(connection: Connection, namespace: string, logger: Logger): Promise<void> {
+export async function ensureSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  logger: Logger,
+): Promise<void> {
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
   const missing = SEARCH_ATTRIBUTE_KEYS.filter((k) => customAttributes[k.name] === undefined);
   if (missing.length === 0) return;
@@ -25,7 +29,10 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
     logger.info({ added: missing.map((k) => k.name) }, 'registered Smart Sync search attributes');
   } catch (err) {
     const commands = missing
-      .map((k) => `temporal operator search-attribute create --namespace ${namespace} --name ${k.name} --type ${k.type === 'INT' ? 'Int' : 'Keyword'}`)
+      .map(
+        (k) =>
+          `temporal operator search-attribute create --namespace ${namespace} --name ${k.name} --type ${k.type === 'INT' ? 'Int' : 'Keyword'}`,
+      )
       .join('\n  ');
     throw new Error(
       `the search attributes ${missing.map((k) => k.name).join(', ')} are not registered in namespace "${namespace}" ` +

@@ -36,18 +36,33 @@ class PinoTemporalLogger implements TemporalLogger {
   }
 }
 
-let installed = false;
+let installed: { metricsUrl?: string } | undefined;
 
 /**
- * Installs the SDK runtime once per process: our logger, and no signal handlers of its
- * own (the service stops its workers itself on SIGINT/SIGTERM, in order).
+ * Installs the SDK runtime once per process: our logger; the SDK's own metrics (worker
+ * task slots, poll latencies, activity and workflow counts, plus the workflow's own
+ * `smart_sync_syncs` counter) on a loopback Prometheus endpoint that GET /metrics
+ * folds into its answer; and no signal handlers of its own (the service stops its
+ * workers itself on SIGINT/SIGTERM, in order).
  */
-export function installTemporalRuntime(logger: Logger): void {
-  if (installed) return;
-  installed = true;
+export function installTemporalRuntime(
+  logger: Logger,
+  options: { metricsPort?: number } = {},
+): { metricsUrl?: string } {
+  if (installed) return installed;
+  const bindAddress = options.metricsPort !== undefined ? `127.0.0.1:${options.metricsPort}` : undefined;
   try {
-    Runtime.install({ logger: new PinoTemporalLogger(logger.child({ component: 'temporal-sdk' })), shutdownSignals: [] });
+    Runtime.install({
+      logger: new PinoTemporalLogger(logger.child({ component: 'temporal-sdk' })),
+      shutdownSignals: [],
+      ...(bindAddress
+        ? { telemetryOptions: { metrics: { prometheus: { bindAddress, countersTotalSuffix: true } } } }
+        : {}),
+    });
+    installed = { metricsUrl: bindAddress ? `http://${bindAddress}/metrics` : undefined };
   } catch {
     // Already installed by the embedding process (a test runner, say): keep its choice.
+    installed = {};
   }
+  return installed;
 }

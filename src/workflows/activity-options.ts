@@ -76,7 +76,11 @@ export function defaultStepOptions(step: StepName): Required<StepOptions> {
   return { ...DEFAULTS[step] };
 }
 
-export function activityOptions(step: StepName, override: StepOptions = {}, taskQueue?: string): ActivityOptions {
+export function activityOptions(
+  step: StepName,
+  override: StepOptions = {},
+  taskQueue?: string,
+): ActivityOptions {
   const o = { ...DEFAULTS[step], ...override };
   return {
     ...(taskQueue ? { taskQueue } : {}),

@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   defineQuery,
+  metricMeter,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -54,7 +55,9 @@ function failedEntity(update: EntityUpdate, error: string): ResourceResult {
 
 /** Only used when no outcome could be recorded; recordOutcome decides it otherwise. */
 function fallbackOutcome(resources: ResourceResult[]): Outcome {
-  const failed = resources.some((r) => r.status === 'failed' || r.properties.some((p) => p.status === 'failed'));
+  const failed = resources.some(
+    (r) => r.status === 'failed' || r.properties.some((p) => p.status === 'failed'),
+  );
   const updated = resources.some((r) => r.status === 'updated');
   if (failed) return updated ? 'partially_failed' : 'failed';
   return updated ? 'succeeded' : 'unchanged';
@@ -81,6 +84,10 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
     progress.phase = 'done';
     progress.outcome = outcome;
     upsertSearchAttributes([{ key: OUTCOME, value: outcome }]);
+    // Exported with the SDK's metrics (GET /metrics) as smart_sync_syncs_total{outcome,trigger}.
+    metricMeter
+      .createCounter('smart_sync_syncs', 'syncs', 'Finished Smart Sync runs, by outcome')
+      .add(1, { outcome, trigger: input.trigger });
     return result;
   };
 
@@ -91,7 +98,9 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
   const { updateSale } = proxyActivities<SuperOfficeActivities>(activityOptions('sale', steps.sale));
   const { updateCompany } = proxyActivities<SuperOfficeActivities>(activityOptions('company', steps.company));
   const { updateContact } = proxyActivities<SuperOfficeActivities>(activityOptions('contact', steps.contact));
-  const { updateProducts } = proxyActivities<SuperOfficeActivities>(activityOptions('products', steps.products));
+  const { updateProducts } = proxyActivities<SuperOfficeActivities>(
+    activityOptions('products', steps.products),
+  );
   const { recordOutcome } = proxyActivities<SuperOfficeActivities>(activityOptions('outcome', steps.outcome));
 
   // 1. The contract, from Oneflow: the webhook is trusted for nothing but the id.
@@ -104,7 +113,10 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
     if (type === 'ContractNotSigned') return finish('not_signed');
     if (type === 'ContractNotFound') return finish('failed');
     finish('failed');
-    throw ApplicationFailure.nonRetryable(`Could not fetch contract ${input.contractId} from Oneflow: ${message}`, 'FetchFailed');
+    throw ApplicationFailure.nonRetryable(
+      `Could not fetch contract ${input.contractId} from Oneflow: ${message}`,
+      'FetchFailed',
+    );
   }
 
   // 2. The plan: which records, which properties, which values.
@@ -159,7 +171,10 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
   // 4. The outcome, as Activities on the Sale.
   progress.phase = 'recording-outcome';
   if (plan.saleId === undefined) {
-    result.activities = { appointmentIds: [], notRecordedReason: 'the contract links to no SuperOffice Sale' };
+    result.activities = {
+      appointmentIds: [],
+      notRecordedReason: 'the contract links to no SuperOffice Sale',
+    };
     return finish(plan.nothingToSync !== undefined ? 'nothing_to_sync' : 'failed');
   }
   const info = workflowInfo();

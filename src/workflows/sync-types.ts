@@ -9,7 +9,6 @@ import type { QuoteLineChanges } from '../mapping/quote-matching';
 
 export type Trigger = 'webhook' | 'manual';
 
-
 /** The steps whose activity options can be overridden per run. */
 export type StepName = 'fetchContract' | 'plan' | 'sale' | 'company' | 'contact' | 'products' | 'outcome';
 

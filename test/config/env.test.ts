@@ -16,7 +16,12 @@ describe('environment', () => {
     expect(s).toMatchObject({
       port: 3000,
       demo: true,
-      temporal: { address: undefined, namespace: 'default', taskQueue: 'smart-sync', uiUrl: 'http://localhost:8233' },
+      temporal: {
+        address: undefined,
+        namespace: 'default',
+        taskQueue: 'smart-sync',
+        uiUrl: 'http://localhost:8233',
+      },
       dataDir: '/srv/app/data',
     });
   });
@@ -32,11 +37,15 @@ describe('environment', () => {
   });
 
   it.each(['http://temporal:7233', 'temporal', 'temporal:port'])('rejects TEMPORAL_ADDRESS=%s', (value) => {
-    expect(problems({ TEMPORAL_ADDRESS: value })[0]).toMatch(/TEMPORAL_ADDRESS must be host:port without a scheme/);
+    expect(problems({ TEMPORAL_ADDRESS: value })[0]).toMatch(
+      /TEMPORAL_ADDRESS must be host:port without a scheme/,
+    );
   });
 
   it('accepts host:port addresses', () => {
-    expect(loadSettings({ TEMPORAL_ADDRESS: 'temporal.internal:7233' }).temporal.address).toBe('temporal.internal:7233');
+    expect(loadSettings({ TEMPORAL_ADDRESS: 'temporal.internal:7233' }).temporal.address).toBe(
+      'temporal.internal:7233',
+    );
     expect(loadSettings({ TEMPORAL_ADDRESS: '127.0.0.1:7233' }).temporal.address).toBe('127.0.0.1:7233');
   });
 
@@ -85,7 +94,10 @@ describe('environment', () => {
   });
 
   it('never echoes a secret value in its messages', () => {
-    const found = problems({ SUPEROFFICE_API_URL: 'https://x.example/api', ONEFLOW_API_TOKEN: 'super-secret-token' });
+    const found = problems({
+      SUPEROFFICE_API_URL: 'https://x.example/api',
+      ONEFLOW_API_TOKEN: 'super-secret-token',
+    });
     expect(found.join('\n')).not.toContain('super-secret-token');
   });
 });

@@ -50,7 +50,9 @@ describe('docker-compose.yml', () => {
     expect(app.ports).toContain('3000:3000');
     expect(app.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(app.environment?.TEMPORAL_UI_URL).toBe('http://localhost:8080');
-    expect(readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(/CMD \["node", "dist\/cli\/smart-sync\.js", "start"\]/);
+    expect(readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(
+      /CMD \["node", "dist\/cli\/smart-sync\.js", "start"\]/,
+    );
   });
 
   it('passes every variable of the configuration table to the service, and only known ones', () => {
@@ -76,7 +78,12 @@ describe('docker-compose.yml', () => {
 
   it('requires the secrets instead of defaulting them', () => {
     const env = service('smart-sync').environment ?? {};
-    for (const secret of ['ONEFLOW_API_TOKEN', 'ONEFLOW_WEBHOOK_SIGN_KEY', 'SUPEROFFICE_ACCESS_TOKEN', 'SMART_SYNC_ADMIN_TOKEN']) {
+    for (const secret of [
+      'ONEFLOW_API_TOKEN',
+      'ONEFLOW_WEBHOOK_SIGN_KEY',
+      'SUPEROFFICE_ACCESS_TOKEN',
+      'SMART_SYNC_ADMIN_TOKEN',
+    ]) {
       expect(String(env[secret])).toMatch(new RegExp(`^\\$\\{${secret}:\\?`));
     }
   });

@@ -3,7 +3,8 @@ import { superofficeDemoSeed } from '../../src/emulators/superoffice';
 import { webhookSignature } from '../../src/oneflow/webhook';
 import { ADMIN, demoMappingDocument, startSyncStack, type SyncStack } from '../support/sync-stack';
 
-const SUCCESS = '[Smart sync] Successfully updated the properties of the following SuperOffice resource types:';
+const SUCCESS =
+  '[Smart sync] Successfully updated the properties of the following SuperOffice resource types:';
 const FAILURE = '[Smart sync] Failed to update the properties of the following SuperOffice resource types:';
 
 let stack: SyncStack;
@@ -40,8 +41,11 @@ const sale = async (id = 2001) => (await stack.superoffice()).sales.find((s) => 
 const company = async (id = 101) => (await stack.superoffice()).contacts.find((c) => c.ContactId === id)!;
 const person = async (id: number) => (await stack.superoffice()).persons.find((p) => p.PersonId === id)!;
 const activitiesOf = async (saleId = 2001) =>
-  (await stack.superoffice()).appointments.filter((a) => (a.Sale as { SaleId?: number } | undefined)?.SaleId === saleId);
-const custom = (entity: Record<string, unknown>, key: string) => (entity.CustomFields as Record<string, string>)[key];
+  (await stack.superoffice()).appointments.filter(
+    (a) => (a.Sale as { SaleId?: number } | undefined)?.SaleId === saleId,
+  );
+const custom = (entity: Record<string, unknown>, key: string) =>
+  (entity.CustomFields as Record<string, string>)[key];
 
 describe('a signed contract, end to end through a real Temporal server', () => {
   it('writes every kind of mapping and records one success Activity', async () => {
@@ -62,16 +66,29 @@ describe('a signed contract, end to end through a real Temporal server', () => {
 
     const activities = await activitiesOf();
     expect(activities).toHaveLength(1);
-    expect(activities[0]!.Description).toMatch(new RegExp(`^${escape(SUCCESS)} Sale, Company, Contact, Products\\.`));
+    expect(activities[0]!.Description).toMatch(
+      new RegExp(`^${escape(SUCCESS)} Sale, Company, Contact, Products\\.`),
+    );
   });
 
   it('updates the quote lines with SuperOffice arithmetic and moves the Sale amount', async () => {
     const { result } = await stack.signAndWait();
     expect(result.resources.find((r) => r.type === 'Products')?.status).toBe('updated');
     const state = await stack.superoffice();
-    const lines = (state.quoteLines as Array<{ ERPProductKey: string; Quantity: number; DiscountPercent: number; DiscountAmount: number; TotalPrice: number }>);
+    const lines = state.quoteLines as Array<{
+      ERPProductKey: string;
+      Quantity: number;
+      DiscountPercent: number;
+      DiscountAmount: number;
+      TotalPrice: number;
+    }>;
     const desk = lines.find((l) => l.ERPProductKey === 'DESK-01')!;
-    expect(desk).toMatchObject({ Quantity: 12, DiscountPercent: 10, DiscountAmount: 5400, TotalPrice: 48600 });
+    expect(desk).toMatchObject({
+      Quantity: 12,
+      DiscountPercent: 10,
+      DiscountAmount: 5400,
+      TotalPrice: 48600,
+    });
     const lamp = lines.find((l) => l.ERPProductKey === 'LAMP-03')!;
     expect(lamp).toMatchObject({ Quantity: 8, DiscountAmount: 400, TotalPrice: 3200 });
     // 48600 + 12 × 2200 + 3200
@@ -90,7 +107,11 @@ describe('a signed contract, end to end through a real Temporal server', () => {
     const before = (await stack.runs(DEMO_CONTRACT_ID)).length;
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
-        fetch(`${stack.service.url}/webhooks/oneflow`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+        fetch(`${stack.service.url}/webhooks/oneflow`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
       ),
     );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
@@ -102,10 +123,16 @@ describe('a signed contract, end to end through a real Temporal server', () => {
     });
     await stack.waitForResult(workflowId);
     // And once more after it finished: still no second run.
-    const again = await fetch(`${stack.service.url}/webhooks/oneflow`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const again = await fetch(`${stack.service.url}/webhooks/oneflow`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ status: 'already-accepted' });
-    expect((await stack.runs(DEMO_CONTRACT_ID)).filter((r) => r.workflowId.endsWith('event-777001'))).toHaveLength(1);
+    expect(
+      (await stack.runs(DEMO_CONTRACT_ID)).filter((r) => r.workflowId.endsWith('event-777001')),
+    ).toHaveLength(1);
   });
 
   it('syncs again when the contract is signed again after a signature reset', async () => {
@@ -156,7 +183,12 @@ describe('a signed contract, end to end through a real Temporal server', () => {
 
   it('reports a product the quote does not have', async () => {
     const contract = demoContract();
-    contract.product_groups[0].products.push({ custom_id: 'SOFA-09', name: 'Lounge sofa', quantity: 1, price_1: { base: 9900 } });
+    contract.product_groups[0].products.push({
+      custom_id: 'SOFA-09',
+      name: 'Lounge sofa',
+      quantity: 1,
+      price_1: { base: 9900 },
+    });
     stack.service.demo!.oneflowEmulator.emulator.putContract(contract as never);
     const { result } = await stack.signAndWait();
     const products = result.resources.find((r) => r.type === 'Products')!;
@@ -168,7 +200,8 @@ describe('a signed contract, end to end through a real Temporal server', () => {
 
   it('fails one value that cannot be converted without blocking the others', async () => {
     const contract = demoContract();
-    contract.data_fields.find((f: { custom_id: string }) => f.custom_id === 'delivery_date').value = 'next tuesday';
+    contract.data_fields.find((f: { custom_id: string }) => f.custom_id === 'delivery_date').value =
+      'next tuesday';
     stack.service.demo!.oneflowEmulator.emulator.putContract(contract as never);
     const { result } = await stack.signAndWait();
     expect(result.outcome).toBe('partially_failed');
@@ -189,16 +222,24 @@ describe('a signed contract, end to end through a real Temporal server', () => {
     expect(result.outcome).toBe('succeeded');
     expect(custom(await sale(), 'SuperOffice:6')).toBe(before);
     const saleResult = result.resources.find((r) => r.type === 'Sale')!;
-    expect(saleResult.properties.find((p) => p.property === 'SuperOffice:6')).toMatchObject({ status: 'skipped' });
+    expect(saleResult.properties.find((p) => p.property === 'SuperOffice:6')).toMatchObject({
+      status: 'skipped',
+    });
   });
 
   it('fails a Company that answers 404 at once, and still updates the others', async () => {
-    await stack.fault(stack.superofficeOrigin, { method: 'PATCH', path: '/Cust12345/api/v1/Contact/101', status: 404 });
+    await stack.fault(stack.superofficeOrigin, {
+      method: 'PATCH',
+      path: '/Cust12345/api/v1/Contact/101',
+      status: 404,
+    });
     const { result } = await stack.signAndWait();
     expect(result.outcome).toBe('partially_failed');
     expect((await sale()).Number).toBe('PO-2026-0042');
     expect((await person(301)).Title).toBe('Head of Purchasing');
-    const patches = (await stack.requests(stack.superofficeOrigin)).filter((r) => r.method === 'PATCH' && /\/Contact\/101$/.test(r.path));
+    const patches = (await stack.requests(stack.superofficeOrigin)).filter(
+      (r) => r.method === 'PATCH' && /\/Contact\/101$/.test(r.path),
+    );
     expect(patches).toHaveLength(1);
     const activities = await activitiesOf();
     expect(activities).toHaveLength(2);
@@ -209,29 +250,52 @@ describe('a signed contract, end to end through a real Temporal server', () => {
   });
 
   it('retries transient 503s and 429s until they heal, and records exactly one Activity', async () => {
-    await stack.fault(stack.superofficeOrigin, { method: 'PATCH', path: '/Cust12345/api/v1/Sale/2001', status: 503, times: 2 });
-    await stack.fault(stack.superofficeOrigin, { method: 'PATCH', path: '/Cust12345/api/v1/Person/*', status: 429, retryAfterSeconds: 0, times: 2 });
+    await stack.fault(stack.superofficeOrigin, {
+      method: 'PATCH',
+      path: '/Cust12345/api/v1/Sale/2001',
+      status: 503,
+      times: 2,
+    });
+    await stack.fault(stack.superofficeOrigin, {
+      method: 'PATCH',
+      path: '/Cust12345/api/v1/Person/*',
+      status: 429,
+      retryAfterSeconds: 0,
+      times: 2,
+    });
     const { result } = await stack.signAndWait();
     expect(result.resources.filter((r) => r.status === 'failed')).toEqual([]);
     expect(result.outcome).toBe('succeeded');
     expect((await sale()).Number).toBe('PO-2026-0042');
-    const salePatches = (await stack.requests(stack.superofficeOrigin)).filter((r) => r.method === 'PATCH' && r.path.endsWith('/Sale/2001'));
+    const salePatches = (await stack.requests(stack.superofficeOrigin)).filter(
+      (r) => r.method === 'PATCH' && r.path.endsWith('/Sale/2001'),
+    );
     expect(salePatches.map((r) => r.status)).toEqual([503, 503, 200]);
     expect(await activitiesOf()).toHaveLength(1);
   });
 
   it('creates no duplicate Activity when the answer to its creation is lost', async () => {
-    await stack.fault(stack.superofficeOrigin, { method: 'POST', path: '/Cust12345/api/v1/Appointment', dropResponse: true, times: 1 });
+    await stack.fault(stack.superofficeOrigin, {
+      method: 'POST',
+      path: '/Cust12345/api/v1/Appointment',
+      dropResponse: true,
+      times: 1,
+    });
     const { result } = await stack.signAndWait();
     expect(result.outcome).toBe('succeeded');
-    const posts = (await stack.requests(stack.superofficeOrigin)).filter((r) => r.method === 'POST' && r.path.endsWith('/Appointment'));
+    const posts = (await stack.requests(stack.superofficeOrigin)).filter(
+      (r) => r.method === 'POST' && r.path.endsWith('/Appointment'),
+    );
     expect(posts).toHaveLength(1);
     expect(await activitiesOf()).toHaveLength(1);
     expect(result.activities?.appointmentIds).toHaveLength(1);
   });
 
   it('writes nothing for a contract that is not signed', async () => {
-    const res = await fetch(`${stack.service.url}/api/contracts/${DEMO_DRAFT_CONTRACT_ID}/resync`, { method: 'POST', headers: ADMIN });
+    const res = await fetch(`${stack.service.url}/api/contracts/${DEMO_DRAFT_CONTRACT_ID}/resync`, {
+      method: 'POST',
+      headers: ADMIN,
+    });
     expect(res.status).toBe(202);
     const { workflowId } = (await res.json()) as { workflowId: string };
     const result = await stack.waitForResult(workflowId);
@@ -244,7 +308,10 @@ describe('a signed contract, end to end through a real Temporal server', () => {
     await stack.signAndWait();
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${stack.service.url}/api/contracts/${DEMO_CONTRACT_ID}/resync`, { method: 'POST', headers: ADMIN });
+      const res = await fetch(`${stack.service.url}/api/contracts/${DEMO_CONTRACT_ID}/resync`, {
+        method: 'POST',
+        headers: ADMIN,
+      });
       const body = (await res.json()) as { workflowId: string; runId: string; link: string };
       expect(body.link).toContain(`/workflows/${body.workflowId}/${body.runId}/history`);
       ids.push(body.workflowId);
@@ -258,7 +325,10 @@ describe('a signed contract, end to end through a real Temporal server', () => {
       expect(runs[0]).toMatchObject({ trigger: 'manual', outcome: 'unchanged' });
     });
     const detail = await fetch(`${stack.service.url}/api/runs/${ids[0]}`, { headers: ADMIN });
-    expect(await detail.json()).toMatchObject({ status: 'COMPLETED', result: { outcome: 'unchanged', trigger: 'manual' } });
+    expect(await detail.json()).toMatchObject({
+      status: 'COMPLETED',
+      result: { outcome: 'unchanged', trigger: 'manual' },
+    });
   });
 });
 

@@ -2,7 +2,9 @@
 export function testTemporalTarget(): { address: string; namespace: string } {
   const address = process.env.TEMPORAL_TEST_ADDRESS;
   if (!address) {
-    throw new Error('TEMPORAL_TEST_ADDRESS is not set: run this test through jest so that its globalSetup starts Temporal');
+    throw new Error(
+      'TEMPORAL_TEST_ADDRESS is not set: run this test through jest so that its globalSetup starts Temporal',
+    );
   }
   return { address, namespace: process.env.TEMPORAL_TEST_NAMESPACE ?? 'default' };
 }

@@ -12,7 +12,12 @@ import { createTestNamespace, testTemporalTarget } from '../setup/temporal-env';
 import demoMapping from '../../config/demo-mapping.json';
 
 /** Short retries, so that a fault that heals is retried within a test's time. */
-const FAST: StepOptions = { initialIntervalMs: 50, maximumIntervalMs: 200, backoffCoefficient: 2, maximumAttempts: 6 };
+const FAST: StepOptions = {
+  initialIntervalMs: 50,
+  maximumIntervalMs: 200,
+  backoffCoefficient: 2,
+  maximumAttempts: 6,
+};
 export const FAST_STEPS: Partial<Record<StepName, StepOptions>> = {
   fetchContract: FAST,
   plan: FAST,
@@ -34,7 +39,9 @@ export interface SyncStack {
   /** The SuperOffice emulator's whole state. */
   superoffice(): Promise<SuperOfficeState>;
   /** The runs of a contract, newest first. */
-  runs(contractId: number): Promise<Array<{ workflowId: string; runId: string; outcome?: string; trigger?: string }>>;
+  runs(
+    contractId: number,
+  ): Promise<Array<{ workflowId: string; runId: string; outcome?: string; trigger?: string }>>;
   waitForResult(workflowId: string): Promise<SmartSyncResult>;
   fault(origin: string, rule: Record<string, unknown>): Promise<void>;
   requests(origin: string): Promise<Array<{ method: string; path: string; status: number | null }>>;
@@ -68,7 +75,9 @@ async function json(method: string, url: string, body?: unknown, headers: Record
  * workers, HTTP server), on the test run's Temporal dev server, with its own task queue
  * and free ports, so that test files can run side by side.
  */
-export async function startSyncStack(options: { mapping?: MappingDocument | null; temporalClientAddress?: string } = {}): Promise<SyncStack> {
+export async function startSyncStack(
+  options: { mapping?: MappingDocument | null; temporalClientAddress?: string } = {},
+): Promise<SyncStack> {
   const target = testTemporalTarget();
   const settings = {
     ...loadSettings({
@@ -94,7 +103,8 @@ export async function startSyncStack(options: { mapping?: MappingDocument | null
 
   const runs: SyncStack['runs'] = async (contractId) => {
     const res = await json('GET', `${service.url}/api/contracts/${contractId}/runs`, undefined, ADMIN);
-    if (res.status !== 200) throw new Error(`GET /api/contracts/${contractId}/runs → ${res.status}: ${JSON.stringify(res.body)}`);
+    if (res.status !== 200)
+      throw new Error(`GET /api/contracts/${contractId}/runs → ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body.runs;
   };
 

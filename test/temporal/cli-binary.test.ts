@@ -12,7 +12,8 @@ function fakeBinary(dir: string, name = 'temporal'): string {
 
 /** This machine's PATH (so that `go` is found) minus any folder holding a real `temporal`. */
 function pathWithoutTemporal(): string {
-  return process.env.PATH!.split(path.delimiter)
+  return process.env
+    .PATH!.split(path.delimiter)
     .filter((d) => !existsSync(path.join(d, 'temporal')))
     .join(path.delimiter);
 }
@@ -24,28 +25,34 @@ describe('finding the Temporal CLI', () => {
     const file = fakeBinary(dir, 'my-temporal');
     const onPath = mkdtempSync(path.join(os.tmpdir(), 'cli-path-'));
     fakeBinary(onPath);
-    await expect(findTemporalCli({ env: { TEMPORAL_CLI_PATH: file, PATH: onPath }, obtain: false })).resolves.toEqual({
+    await expect(
+      findTemporalCli({ env: { TEMPORAL_CLI_PATH: file, PATH: onPath }, obtain: false }),
+    ).resolves.toEqual({
       path: file,
       source: 'TEMPORAL_CLI_PATH',
     });
   });
 
   it('names TEMPORAL_CLI_PATH when it points at nothing', async () => {
-    await expect(findTemporalCli({ env: { TEMPORAL_CLI_PATH: '/nope/temporal' }, obtain: false })).rejects.toThrow(
-      'TEMPORAL_CLI_PATH=/nope/temporal: no such file',
-    );
+    await expect(
+      findTemporalCli({ env: { TEMPORAL_CLI_PATH: '/nope/temporal' }, obtain: false }),
+    ).rejects.toThrow('TEMPORAL_CLI_PATH=/nope/temporal: no such file');
   });
 
   it('rejects a TEMPORAL_CLI_PATH that is not executable', async () => {
     const file = path.join(dir, 'not-exec');
     writeFileSync(file, 'x');
-    await expect(findTemporalCli({ env: { TEMPORAL_CLI_PATH: file }, obtain: false })).rejects.toThrow(/not an executable file/);
+    await expect(findTemporalCli({ env: { TEMPORAL_CLI_PATH: file }, obtain: false })).rejects.toThrow(
+      /not an executable file/,
+    );
   });
 
   it('then looks on PATH', async () => {
     const onPath = mkdtempSync(path.join(os.tmpdir(), 'cli-path-'));
     const file = fakeBinary(onPath);
-    await expect(findTemporalCli({ env: { PATH: `/nonexistent:${onPath}` }, obtain: false })).resolves.toEqual({
+    await expect(
+      findTemporalCli({ env: { PATH: `/nonexistent:${onPath}` }, obtain: false }),
+    ).resolves.toEqual({
       path: file,
       source: 'PATH',
     });
