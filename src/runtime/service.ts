@@ -150,7 +150,7 @@ export async function startService(
         seeded === 'kept'
           ? 'SMART_SYNC_CONFIG is unchanged since it was last imported: keeping the stored mapping document'
           : seeded === 'replaced'
-            ? 'SMART_SYNC_CONFIG has changed since it was last imported: it replaces the stored mapping document'
+            ? 'SMART_SYNC_CONFIG is new or has changed since it was last imported: it replaces the stored mapping document'
             : 'mapping document loaded from SMART_SYNC_CONFIG',
       );
     } else if (settings.demo && !(await store.getMappingDocument())) {
@@ -274,7 +274,9 @@ export async function runService(settings: Settings, logger: Logger): Promise<vo
     return;
   }
   process.stderr.write(
-    `\n  Smart Sync       ${service.url}\n  Temporal Web UI  ${service.temporalUiUrl}\n` +
+    `\n  Smart Sync       ${service.url}\n  Settings page    ${service.url}/settings` +
+      (service.demo && !settings.adminToken ? `   (admin token: ${service.demo.adminToken})` : '') +
+      `\n  Temporal Web UI  ${service.temporalUiUrl}\n` +
       (service.demo
         ? `  Demo emulators   Oneflow ${service.demo.oneflow.apiUrl}  SuperOffice ${service.demo.superoffice.apiUrl}\n` +
           `  Try it:          npm run demo   (signs the demo contract; watch the run in the Web UI)\n`

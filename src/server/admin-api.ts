@@ -78,11 +78,13 @@ export function adminRouter(deps: {
     }
     await deps.store.setMappingDocument(parsed.value, { source: 'admin API' });
     // Warnings need SuperOffice; the document is saved whether or not it answers.
-    let warnings: Array<{ path: string; message: string }> = [];
+    let warnings: Array<{ path: string; message: string }>;
     try {
       warnings = checkMappingsAgainstCatalog(parsed.value, await loadPropertyCatalog(deps.superoffice));
     } catch (err) {
-      warnings = [{ path: '', message: `could not check the mappings against SuperOffice: ${(err as Error).message}` }];
+      warnings = [
+        { path: '', message: `could not check the mappings against SuperOffice: ${(err as Error).message}` },
+      ];
     }
     deps.logger.info({ mappings: parsed.value.mappings.length }, 'mapping document replaced');
     res.set('ETag', documentTag(parsed.value)).json({ ...parsed.value, warnings });
@@ -92,19 +94,26 @@ export function adminRouter(deps: {
     try {
       res.json(await loadPropertyCatalog(deps.superoffice));
     } catch (err) {
-      res.status(502).json({ error: `SuperOffice did not answer with its field metadata: ${(err as Error).message}` });
+      res
+        .status(502)
+        .json({ error: `SuperOffice did not answer with its field metadata: ${(err as Error).message}` });
     }
   });
 
   r.post('/api/contracts/:id/resync', async (req, res) => {
     const id = contractIdParam(req.params.id);
     if (id === null) {
-      res.status(400).json({ error: `"${req.params.id}" is not a Oneflow contract id (a positive whole number)` });
+      res
+        .status(400)
+        .json({ error: `"${req.params.id}" is not a Oneflow contract id (a positive whole number)` });
       return;
     }
     try {
       const run = await deps.starter.startManual(id);
-      deps.logger.info({ contractId: id, workflowId: run.workflowId, runId: run.runId }, 'manual re-run started');
+      deps.logger.info(
+        { contractId: id, workflowId: run.workflowId, runId: run.runId },
+        'manual re-run started',
+      );
       res.status(202).json({ contractId: id, workflowId: run.workflowId, runId: run.runId, link: run.link });
     } catch (err) {
       if (temporalUnavailable(res, err)) return;
@@ -115,7 +124,9 @@ export function adminRouter(deps: {
   r.get('/api/contracts/:id/runs', async (req, res) => {
     const id = contractIdParam(req.params.id);
     if (id === null) {
-      res.status(400).json({ error: `"${req.params.id}" is not a Oneflow contract id (a positive whole number)` });
+      res
+        .status(400)
+        .json({ error: `"${req.params.id}" is not a Oneflow contract id (a positive whole number)` });
       return;
     }
     try {
@@ -150,7 +161,9 @@ export function adminRouter(deps: {
   r.get('/api/runs/:workflowId', async (req, res) => {
     const rawRunId = req.query.runId;
     if (rawRunId !== undefined && (typeof rawRunId !== 'string' || !/^[0-9a-f-]{1,64}$/i.test(rawRunId))) {
-      res.status(400).json({ error: `runId must be a Temporal run id such as 0199c2a4-…, got ${JSON.stringify(rawRunId)}` });
+      res.status(400).json({
+        error: `runId must be a Temporal run id such as 0199c2a4-…, got ${JSON.stringify(rawRunId)}`,
+      });
       return;
     }
     try {

@@ -109,7 +109,9 @@ function parseStored(json: string, file: string, version: number): MappingDocume
   try {
     raw = JSON.parse(json);
   } catch (err) {
-    throw new SettingsStoreError(`${file}: version ${version} of the mapping document is not JSON: ${(err as Error).message}`);
+    throw new SettingsStoreError(
+      `${file}: version ${version} of the mapping document is not JSON: ${(err as Error).message}`,
+    );
   }
   const parsed = parseMappingDocument(raw);
   if (!parsed.ok) {
@@ -163,7 +165,9 @@ export class SqliteSettingsStore implements SettingsStore {
     // The store is a boundary of its own: nothing invalid goes in, whoever calls.
     const parsed = parseMappingDocument(doc);
     if (!parsed.ok) {
-      throw new SettingsStoreError(`not saving an invalid mapping document:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}`);
+      throw new SettingsStoreError(
+        `not saving an invalid mapping document:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}`,
+      );
     }
     await this.exclusive(async () => {
       const db = await this.current();
@@ -194,8 +198,9 @@ export class SqliteSettingsStore implements SettingsStore {
 
   async getSeedFingerprint(): Promise<string | null> {
     return this.exclusive(async () => {
-      const row = (await this.current()).exec("SELECT value FROM settings_meta WHERE key = 'seed_fingerprint'")[0]
-        ?.values[0];
+      const row = (await this.current()).exec(
+        "SELECT value FROM settings_meta WHERE key = 'seed_fingerprint'",
+      )[0]?.values[0];
       return row ? String(row[0]) : null;
     });
   }
@@ -269,7 +274,10 @@ export class SqliteSettingsStore implements SettingsStore {
   private async save(db: Database): Promise<void> {
     const bytes = db.export();
     const dir = path.dirname(this.file);
-    const temp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const temp = path.join(
+      dir,
+      `.${path.basename(this.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+    );
     try {
       await mkdir(dir, { recursive: true });
       const handle = await open(temp, 'w', 0o644);

@@ -27,8 +27,13 @@ function asUnavailable(err: unknown): unknown {
   const code = e.code ?? e.cause?.code;
   const text = `${e.message ?? ''} ${e.cause?.message ?? ''}`;
   // UNAVAILABLE (14), DEADLINE_EXCEEDED (4), CANCELLED (1), RESOURCE_EXHAUSTED (8): not now, maybe later.
-  if ((code !== undefined && [1, 4, 8, 14].includes(code)) || /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED/.test(text)) {
-    return new TemporalUnavailableError(`Temporal is not reachable: ${(e.cause?.message ?? e.message).split('\n')[0]}`);
+  if (
+    (code !== undefined && [1, 4, 8, 14].includes(code)) ||
+    /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED/.test(text)
+  ) {
+    return new TemporalUnavailableError(
+      `Temporal is not reachable: ${(e.cause?.message ?? e.message).split('\n')[0]}`,
+    );
   }
   return err;
 }
@@ -88,13 +93,22 @@ export class TemporalSyncStarter {
   async startFromWebhook(contractId: number, eventId: number, callbackId: string): Promise<StartedRun> {
     const workflowId = TemporalSyncStarter.webhookWorkflowId(contractId, eventId);
     try {
-      const handle = await this.start(workflowId, { contractId, trigger: 'webhook', eventId, callbackId }, {
-        // A running sync of this event is reused; a finished one is not started again,
-        // unless it failed, so that a redelivery can recover a failed run.
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-      });
-      return { workflowId, runId: handle.firstExecutionRunId, link: this.link(workflowId, handle.firstExecutionRunId), duplicate: false };
+      const handle = await this.start(
+        workflowId,
+        { contractId, trigger: 'webhook', eventId, callbackId },
+        {
+          // A running sync of this event is reused; a finished one is not started again,
+          // unless it failed, so that a redelivery can recover a failed run.
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        },
+      );
+      return {
+        workflowId,
+        runId: handle.firstExecutionRunId,
+        link: this.link(workflowId, handle.firstExecutionRunId),
+        duplicate: false,
+      };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         return { workflowId, runId: '', link: this.link(workflowId), duplicate: true };
@@ -106,13 +120,21 @@ export class TemporalSyncStarter {
   async startManual(contractId: number, requestedBy = 'admin'): Promise<StartedRun> {
     const workflowId = `smart-sync-contract-${contractId}-manual-${randomUUID()}`;
     const handle = await this.start(workflowId, { contractId, trigger: 'manual', requestedBy }, {});
-    return { workflowId, runId: handle.firstExecutionRunId, link: this.link(workflowId, handle.firstExecutionRunId), duplicate: false };
+    return {
+      workflowId,
+      runId: handle.firstExecutionRunId,
+      link: this.link(workflowId, handle.firstExecutionRunId),
+      duplicate: false,
+    };
   }
 
   private async start(
     workflowId: string,
     input: SmartSyncInput,
-    policies: { workflowIdConflictPolicy?: WorkflowIdConflictPolicy; workflowIdReusePolicy?: WorkflowIdReusePolicy },
+    policies: {
+      workflowIdConflictPolicy?: WorkflowIdConflictPolicy;
+      workflowIdReusePolicy?: WorkflowIdReusePolicy;
+    },
   ) {
     const { client } = this.deps;
     try {
@@ -153,7 +175,9 @@ export class TemporalSyncStarter {
     const { client } = this.deps;
     const runs: RunSummary[] = [];
     try {
-      await client.connection.withDeadline(Date.now() + LIST_DEADLINE_MS, () => this.collect(query, limit, runs));
+      await client.connection.withDeadline(Date.now() + LIST_DEADLINE_MS, () =>
+        this.collect(query, limit, runs),
+      );
     } catch (err) {
       throw asUnavailable(err);
     }

@@ -38,10 +38,10 @@ export async function openPage(
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   if (options.token) {
-    await context.addInitScript(
-      ([key, token]) => window.sessionStorage.setItem(key, token),
-      [TOKEN_STORAGE_KEY, options.token] as const,
-    );
+    await context.addInitScript(([key, token]) => window.sessionStorage.setItem(key, token), [
+      TOKEN_STORAGE_KEY,
+      options.token,
+    ] as const);
   }
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { MappingDocument } from '../../src/config/mapping-document';
 import type { InMemorySettingsStore } from '../../src/settings/settings-store';
@@ -33,7 +34,10 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-async function open(path = '/settings', token: string | null = TOKEN): Promise<{ page: Page; errors: string[] }> {
+async function open(
+  path = '/settings',
+  token: string | null = TOKEN,
+): Promise<{ page: Page; errors: string[] }> {
   const { context, page, errors } = await openPage(browser, token === null ? {} : { token });
   closers.push(() => context.close());
   await page.goto(`${stack.service.url}${path}`);
@@ -46,7 +50,16 @@ async function apiConfig(): Promise<MappingDocument> {
   return (await res.json()) as MappingDocument;
 }
 
-async function recentRuns(): Promise<Array<{ workflowId: string; runId: string; contractId: number; status: string; outcome?: string; link: string }>> {
+async function recentRuns(): Promise<
+  Array<{
+    workflowId: string;
+    runId: string;
+    contractId: number;
+    status: string;
+    outcome?: string;
+    link: string;
+  }>
+> {
   const res = await fetch(`${stack.service.url}/api/runs?limit=50`, { headers: ADMIN });
   expect(res.status).toBe(200);
   return ((await res.json()) as { runs: never[] }).runs;
@@ -172,6 +185,55 @@ describe('the Smart sync tab', () => {
     expect(await apiConfig()).toEqual(theirs);
     expect(await products.isChecked()).toBe(true);
   });
+  it('exports the mapping document and imports one, showing what is wrong with a bad file', async () => {
+    const { page, errors } = await open();
+    await page.getByRole('switch', { name: 'Products' }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export JSON' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('smart-sync-mapping.json');
+    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    expect(exported).toEqual(demoMappingDocument());
+
+    const file = page.locator('#import-document');
+    await file.setInputFiles({
+      name: 'broken.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"smartSync": '),
+    });
+    await page.getByText('broken.json is not JSON').waitFor();
+
+    const invalid = {
+      ...demoMappingDocument(),
+      mappings: [{ object: 'Person', property: 'Title', dataField: 'x' }],
+    };
+    page.once('dialog', (confirm) => void confirm.accept());
+    await file.setInputFiles({
+      name: 'invalid.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(invalid)),
+    });
+    await page.getByText('invalid.json was not imported: invalid mapping document').waitFor();
+    expect(await page.locator('#import-errors li').allTextContents()).toEqual([
+      expect.stringMatching(/^mappings\[0\]\.object: must be "Sale", "Company" or "Contact", got "Person"/),
+    ]);
+    expect(await apiConfig()).toEqual(demoMappingDocument());
+
+    const next = demoMappingDocument();
+    next.smartSync.products = false;
+    next.mappings = next.mappings.slice(0, 3);
+    page.once('dialog', (confirm) => void confirm.accept());
+    await file.setInputFiles({
+      name: 'next.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(next)),
+    });
+    await page.getByRole('status').filter({ hasText: 'Imported the settings from next.json.' }).waitFor();
+    expect(await apiConfig()).toEqual(next);
+    expect(await page.getByRole('switch', { name: 'Products' }).isChecked()).toBe(false);
+    expect(errors).toEqual([]);
+  });
 });
 
 describe('the Mapping SuperOffice properties tab', () => {
@@ -201,9 +263,16 @@ describe('the Mapping SuperOffice properties tab', () => {
     await dialog.getByLabel('Oneflow data field (custom_id)').fill('delivery_date');
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'hidden' });
-    await page.getByRole('status').filter({ hasText: 'Mapping added: Sale Saledate ← Data field: delivery_date.' }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Mapping added: Sale Saledate ← Data field: delivery_date.' })
+      .waitFor();
 
-    expect((await apiConfig()).mappings.at(-1)).toEqual({ object: 'Sale', property: 'Saledate', dataField: 'delivery_date' });
+    expect((await apiConfig()).mappings.at(-1)).toEqual({
+      object: 'Sale',
+      property: 'Saledate',
+      dataField: 'delivery_date',
+    });
     const row = page.locator('#mappings-body tr').last();
     expect((await row.locator('td').allTextContents()).slice(0, 5)).toEqual([
       'Sale',
@@ -213,7 +282,9 @@ describe('the Mapping SuperOffice properties tab', () => {
       '⚡',
     ]);
     // Focus comes back to the new row.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Edit mapping: Sale Sale date');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Edit mapping: Sale Sale date',
+    );
     expect(errors).toEqual([]);
   });
 
@@ -247,7 +318,9 @@ describe('the Mapping SuperOffice properties tab', () => {
     await dialog.getByLabel('SuperOffice property').selectOption('SuperOffice:6');
     const warning = dialog.locator('#f-property-warning');
     await warning.waitFor();
-    expect(await warning.textContent()).toBe('⚠ Not smart-sync-ready: read-only custom field. Smart Sync skips it.');
+    expect(await warning.textContent()).toBe(
+      '⚠ Not smart-sync-ready: read-only custom field. Smart Sync skips it.',
+    );
     await dialog.getByLabel('SuperOffice property').selectOption('Number');
     await warning.waitFor({ state: 'hidden' });
     await dialog.getByLabel('SuperOffice property').selectOption('SuperOffice:6');
@@ -261,7 +334,11 @@ describe('the Mapping SuperOffice properties tab', () => {
       '⚠Not smart-sync-ready: read-only custom field. Smart Sync skips it.',
     );
     expect(await row.locator('.ready').count()).toBe(0);
-    expect((await apiConfig()).mappings.at(-1)).toEqual({ object: 'Sale', property: 'SuperOffice:6', dataField: 'p2_shoe_size' });
+    expect((await apiConfig()).mappings.at(-1)).toEqual({
+      object: 'Sale',
+      property: 'SuperOffice:6',
+      dataField: 'p2_shoe_size',
+    });
     expect(errors).toEqual([]);
   });
 
@@ -299,7 +376,11 @@ describe('the Mapping SuperOffice properties tab', () => {
     await dialog.getByLabel('SuperOffice property').selectOption('Heading');
     await dialog.getByRole('button', { name: 'Save mapping' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    expect((await apiConfig()).mappings[0]).toEqual({ object: 'Sale', property: 'Heading', dataField: 'po_number' });
+    expect((await apiConfig()).mappings[0]).toEqual({
+      object: 'Sale',
+      property: 'Heading',
+      dataField: 'po_number',
+    });
 
     page.once('dialog', (confirm) => void confirm.accept());
     await page.getByRole('button', { name: 'Remove mapping: Sale Heading' }).click();
@@ -335,14 +416,20 @@ describe('the Runs tab', () => {
     const { page, errors } = await open('/settings#runs');
     const row = page.locator(`tr[data-run^="${signed.workflowId}/"]`);
     await row.waitFor();
-    expect((await row.locator('td').allTextContents()).slice(1, 4)).toEqual(['9001Sale 2001', 'Signed (webhook)', 'Succeeded']);
+    expect((await row.locator('td').allTextContents()).slice(1, 4)).toEqual([
+      '9001Sale 2001',
+      'Signed (webhook)',
+      'Succeeded',
+    ]);
     const listed = (await recentRuns()).find((r) => r.workflowId === signed.workflowId)!;
     expect(await row.getByRole('link', { name: /Temporal Web UI/ }).getAttribute('href')).toBe(listed.link);
     expect(listed.link).toContain(`/workflows/${signed.workflowId}/${listed.runId}/history`);
 
     // Per-resource detail.
     await row.getByRole('button', { name: /^Details/ }).click();
-    const details = page.locator(`#${await row.getByRole('button', { name: /^Details/ }).getAttribute('aria-controls')}`);
+    const details = page.locator(
+      `#${await row.getByRole('button', { name: /^Details/ }).getAttribute('aria-controls')}`,
+    );
     await details.locator('.resource').first().waitFor();
     const titles = await details.locator('.resource h4').allTextContents();
     expect(titles).toEqual(
@@ -390,7 +477,10 @@ describe('the Runs tab', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Sync of contract 9001 started.' }).waitFor();
     await page.waitForFunction(
-      (known) => [...document.querySelectorAll('#runs-body tr[data-run]')].some((tr) => !known.includes(tr.getAttribute('data-run')!.split('/')[0]!)),
+      (known) =>
+        Array.from(document.querySelectorAll('#runs-body tr[data-run]')).some(
+          (tr) => !known.includes(tr.getAttribute('data-run')!.split('/')[0]!),
+        ),
       [...before],
     );
   });

@@ -49,7 +49,8 @@ class StarterStandIn {
   unavailable = false;
   private check(name: string, args: unknown[]) {
     this.calls.push([name, args]);
-    if (this.unavailable) throw new TemporalUnavailableError('Temporal is not reachable: connect ECONNREFUSED');
+    if (this.unavailable)
+      throw new TemporalUnavailableError('Temporal is not reachable: connect ECONNREFUSED');
   }
   async listRecentRuns(limit: number): Promise<RunSummary[]> {
     this.check('listRecentRuns', [limit]);
@@ -112,11 +113,18 @@ afterEach(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-async function call(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) {
+async function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+) {
   const res = await fetch(`${base}${path}`, {
     method,
     redirect: 'manual',
-    headers: { ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
+    headers: {
+      ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...options.headers,
+    },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await res.text();
@@ -139,7 +147,12 @@ describe('admin API authentication', () => {
     ['GET', '/api/contracts/9001/runs'],
     ['POST', '/api/contracts/9001/resync'],
   ])('%s %s answers 401 without the token, and with a wrong one', async (method, path) => {
-    for (const headers of [{}, { Authorization: 'Bearer not-the-token' }, { Authorization: TOKEN }]) {
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { Authorization: 'Bearer not-the-token' },
+      { Authorization: TOKEN },
+    ];
+    for (const headers of attempts) {
       const res = await call(method, path, { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -173,7 +186,10 @@ describe('GET and PUT /api/config', () => {
     const oldTag = first.headers.get('etag')!;
     const theirs = demo();
     theirs.smartSync.products = false;
-    const second = await call('PUT', '/api/config', { body: theirs, headers: { ...AUTH, 'If-Match': oldTag } });
+    const second = await call('PUT', '/api/config', {
+      body: theirs,
+      headers: { ...AUTH, 'If-Match': oldTag },
+    });
     expect(second.status).toBe(200);
 
     const mine = demo();
@@ -205,7 +221,9 @@ describe('GET and PUT /api/config', () => {
     expect(res.body.errors).toEqual(
       expect.arrayContaining([
         'smartSync.dataFields: must be true or false, got "yes"',
-        expect.stringMatching(/^mappings\[0\]\.object: must be "Sale", "Company" or "Contact", got "Person" \(a person is a "Contact" here/),
+        expect.stringMatching(
+          /^mappings\[0\]\.object: must be "Sale", "Company" or "Contact", got "Person" \(a person is a "Contact" here/,
+        ),
         expect.stringMatching(/^mappings\[1\]\.participant: a Contact mapping needs "participant"/),
       ]),
     );
@@ -231,7 +249,9 @@ describe('GET and PUT /api/config', () => {
       {
         mappingIndex: doc.mappings.length - 1,
         path: `mappings[${doc.mappings.length - 1}].property`,
-        message: expect.stringMatching(/Sale "SuperOffice:6" \(Legacy score\) is not smart-sync-ready: read-only custom field/),
+        message: expect.stringMatching(
+          /Sale "SuperOffice:6" \(Legacy score\) is not smart-sync-ready: read-only custom field/,
+        ),
       },
     ]);
   });
@@ -245,12 +265,27 @@ describe('GET /api/properties', () => {
     const find = (object: keyof PropertyCatalog, property: string) =>
       catalog[object].find((p: CatalogProperty) => p.property === property);
     expect(find('Sale', 'Number')).toMatchObject({ kind: 'standard', ready: true });
-    expect(find('Sale', 'SaleId')).toMatchObject({ ready: false, notReadyReason: expect.stringMatching(/^system-controlled/) });
-    expect(find('Sale', 'SuperOffice:2')).toMatchObject({ label: 'Delivery date', type: 'date', ready: true });
+    expect(find('Sale', 'SaleId')).toMatchObject({
+      ready: false,
+      notReadyReason: expect.stringMatching(/^system-controlled/),
+    });
+    expect(find('Sale', 'SuperOffice:2')).toMatchObject({
+      label: 'Delivery date',
+      type: 'date',
+      ready: true,
+    });
     expect(find('Sale', 'SuperOffice:3')).toMatchObject({ type: 'list', ready: true });
-    expect(find('Sale', 'SuperOffice:6')).toMatchObject({ label: 'Legacy score', ready: false, notReadyReason: 'read-only custom field' });
+    expect(find('Sale', 'SuperOffice:6')).toMatchObject({
+      label: 'Legacy score',
+      ready: false,
+      notReadyReason: 'read-only custom field',
+    });
     expect(find('Company', 'x_invoice_email')).toMatchObject({ kind: 'extra', ready: true });
-    expect(find('Contact', 'SuperOffice:4')).toMatchObject({ label: 'Shoe size', type: 'integer', ready: true });
+    expect(find('Contact', 'SuperOffice:4')).toMatchObject({
+      label: 'Shoe size',
+      type: 'integer',
+      ready: true,
+    });
     expect(res.text).not.toContain(DEMO_SUPEROFFICE_TOKEN);
     expect(res.text).not.toContain('demo-access-token');
   });
@@ -346,7 +381,10 @@ describe('the settings page files', () => {
     const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
     expect(new Set(required)).toEqual(new Set(['./settings-model']));
     // Runs the model module alone in a bare context: it must not touch the DOM or Node.
-    const model = text.slice(text.indexOf('// --- settings-model ---'), text.indexOf('// --- settings-client ---'));
+    const model = text.slice(
+      text.indexOf('// --- settings-model ---'),
+      text.indexOf('// --- settings-client ---'),
+    );
     const sandbox: { modules: Record<string, Record<string, unknown>>; load: (n: string) => unknown } = {
       modules: {},
       load: (n) => sandbox.modules[n],

@@ -32,7 +32,12 @@ import demoMapping from '../../config/demo-mapping.json';
 
 const demo = () => structuredClone(demoMapping) as MappingDocument;
 
-function prop(object: CatalogProperty['object'], property: string, label: string, notReadyReason?: string): CatalogProperty {
+function prop(
+  object: CatalogProperty['object'],
+  property: string,
+  label: string,
+  notReadyReason?: string,
+): CatalogProperty {
   return {
     object,
     property,
@@ -112,8 +117,12 @@ describe('edits', () => {
 
 describe('the ⚡ column', () => {
   it('marks ready properties, warns about the others with the reason, and about unknown ones', () => {
-    expect(readinessOf({ object: 'Sale', property: 'SuperOffice:2' }, catalog)).toMatchObject({ state: 'ready' });
-    expect(readinessOf({ object: 'Sale', property: 'superoffice:2' }, catalog)).toMatchObject({ state: 'ready' });
+    expect(readinessOf({ object: 'Sale', property: 'SuperOffice:2' }, catalog)).toMatchObject({
+      state: 'ready',
+    });
+    expect(readinessOf({ object: 'Sale', property: 'superoffice:2' }, catalog)).toMatchObject({
+      state: 'ready',
+    });
     expect(readinessOf({ object: 'Sale', property: 'SuperOffice:6' }, catalog)).toEqual({
       state: 'not-ready',
       property: catalog.Sale[2],
@@ -134,12 +143,17 @@ describe('the ⚡ column', () => {
       { object: 'Sale', property: 'SuperOffice:6', dataField: 'p2_shoe_size' },
     ];
     const rows = mappingRows(doc, catalog);
-    expect(rows.map((r) => [r.object, r.propertyLabel, r.propertyKey, r.source, r.participant, r.readiness.state])).toEqual([
+    expect(
+      rows.map((r) => [r.object, r.propertyLabel, r.propertyKey, r.source, r.participant, r.readiness.state]),
+    ).toEqual([
       ['Sale', 'Delivery date', 'SuperOffice:2', 'Data field: delivery_date', '', 'ready'],
       ['Contact', 'Title', 'Title', 'Participant attribute: Title', '2', 'ready'],
       ['Sale', 'Legacy score', 'SuperOffice:6', 'Data field: p2_shoe_size', '', 'not-ready'],
     ]);
-    expect(mappingRows(doc, null)[0]).toMatchObject({ propertyLabel: 'SuperOffice:2', readiness: { state: 'unchecked' } });
+    expect(mappingRows(doc, null)[0]).toMatchObject({
+      propertyLabel: 'SuperOffice:2',
+      readiness: { state: 'unchecked' },
+    });
   });
 
   it('offers ready properties first, then the others with their reason, and keeps a mapped unknown one', () => {
@@ -172,10 +186,28 @@ describe('the mapping form', () => {
   it('builds mappings the server accepts', () => {
     const cases = [
       form({ object: 'Sale', property: 'Saledate', dataField: ' delivery_date ' }),
-      form({ object: 'Contact', property: 'Title', participant: '2', sourceKind: 'participantField', participantField: 'email' }),
-      form({ object: 'Contact', property: 'SuperOffice:4', participant: '1', sourceKind: 'dataField', dataField: 'p2_shoe_size' }),
+      form({
+        object: 'Contact',
+        property: 'Title',
+        participant: '2',
+        sourceKind: 'participantField',
+        participantField: 'email',
+      }),
+      form({
+        object: 'Contact',
+        property: 'SuperOffice:4',
+        participant: '1',
+        sourceKind: 'dataField',
+        dataField: 'p2_shoe_size',
+      }),
       // A Sale ignores the Contact-only inputs left over from switching the object.
-      form({ object: 'Sale', property: 'Number', sourceKind: 'participantField', dataField: 'po_number', participant: '7' }),
+      form({
+        object: 'Sale',
+        property: 'Number',
+        sourceKind: 'participantField',
+        dataField: 'po_number',
+        participant: '7',
+      }),
     ];
     for (const values of cases) {
       const result = mappingFromForm(values);
@@ -190,7 +222,9 @@ describe('the mapping form', () => {
   });
 
   it('says what is missing, field by field', () => {
-    const result = mappingFromForm(form({ object: 'Contact', property: ' ', participant: '0', dataField: '' }));
+    const result = mappingFromForm(
+      form({ object: 'Contact', property: ' ', participant: '0', dataField: '' }),
+    );
     expect(result).toEqual({
       ok: false,
       errors: [
@@ -203,7 +237,9 @@ describe('the mapping form', () => {
       ok: false,
       errors: [{ field: 'object' }],
     });
-    expect(mappingFromForm(form({ object: 'Contact', property: 'Title', participant: '1.5', dataField: 'x' }))).toMatchObject({
+    expect(
+      mappingFromForm(form({ object: 'Contact', property: 'Title', participant: '1.5', dataField: 'x' })),
+    ).toMatchObject({
       ok: false,
       errors: [{ field: 'participant' }],
     });
@@ -217,29 +253,63 @@ describe('the mapping form', () => {
       'links.sale: is empty',
     ];
     expect(splitServerErrors(errors, 2)).toEqual({
-      mapping: ['dataField: has spaces at the start or end', 'maps "Number" of the Sale again (already in mappings[0])'],
+      mapping: [
+        'dataField: has spaces at the start or end',
+        'maps "Number" of the Sale again (already in mappings[0])',
+      ],
       other: ['mappings[12].property: nope', 'links.sale: is empty'],
     });
   });
 
   it('describes where a value comes from', () => {
-    expect(describeSource({ object: 'Sale', property: 'Number', dataField: 'po_number' })).toBe('Data field: po_number');
-    expect(describeSource({ object: 'Contact', property: 'Phone', participant: 1, participantField: 'phone_number' })).toBe(
-      'Participant attribute: Phone number',
+    expect(describeSource({ object: 'Sale', property: 'Number', dataField: 'po_number' })).toBe(
+      'Data field: po_number',
     );
+    expect(
+      describeSource({
+        object: 'Contact',
+        property: 'Phone',
+        participant: 1,
+        participantField: 'phone_number',
+      }),
+    ).toBe('Participant attribute: Phone number');
   });
 });
 
 describe('runs', () => {
   it('labels each outcome, in words and not by colour alone', () => {
-    expect(outcomeOf({ status: 'RUNNING', outcome: 'running' })).toEqual({ label: 'Running', tone: 'running' });
-    expect(outcomeOf({ status: 'COMPLETED', outcome: 'succeeded' })).toEqual({ label: 'Succeeded', tone: 'success' });
-    expect(outcomeOf({ status: 'COMPLETED', outcome: 'partially_failed' })).toEqual({ label: 'Partially failed', tone: 'warning' });
-    expect(outcomeOf({ status: 'COMPLETED', outcome: 'partially-failed' })).toEqual({ label: 'Partially failed', tone: 'warning' });
-    expect(outcomeOf({ status: 'COMPLETED', outcome: 'unchanged' })).toEqual({ label: 'Nothing changed', tone: 'neutral' });
-    expect(outcomeOf({ status: 'COMPLETED', outcome: 'not_signed' })).toEqual({ label: 'Not signed', tone: 'neutral' });
-    expect(outcomeOf({ status: 'TERMINATED', outcome: 'running' })).toEqual({ label: 'Terminated', tone: 'danger' });
-    expect(outcomeOf({ status: 'COMPLETED', outcome: 'brand_new' })).toEqual({ label: 'brand new', tone: 'neutral' });
+    expect(outcomeOf({ status: 'RUNNING', outcome: 'running' })).toEqual({
+      label: 'Running',
+      tone: 'running',
+    });
+    expect(outcomeOf({ status: 'COMPLETED', outcome: 'succeeded' })).toEqual({
+      label: 'Succeeded',
+      tone: 'success',
+    });
+    expect(outcomeOf({ status: 'COMPLETED', outcome: 'partially_failed' })).toEqual({
+      label: 'Partially failed',
+      tone: 'warning',
+    });
+    expect(outcomeOf({ status: 'COMPLETED', outcome: 'partially-failed' })).toEqual({
+      label: 'Partially failed',
+      tone: 'warning',
+    });
+    expect(outcomeOf({ status: 'COMPLETED', outcome: 'unchanged' })).toEqual({
+      label: 'Nothing changed',
+      tone: 'neutral',
+    });
+    expect(outcomeOf({ status: 'COMPLETED', outcome: 'not_signed' })).toEqual({
+      label: 'Not signed',
+      tone: 'neutral',
+    });
+    expect(outcomeOf({ status: 'TERMINATED', outcome: 'running' })).toEqual({
+      label: 'Terminated',
+      tone: 'danger',
+    });
+    expect(outcomeOf({ status: 'COMPLETED', outcome: 'brand_new' })).toEqual({
+      label: 'brand new',
+      tone: 'neutral',
+    });
   });
 
   it('shows durations a person reads at a glance', () => {
@@ -252,13 +322,23 @@ describe('runs', () => {
   });
 
   it('names each resource of a result', () => {
-    const r = (over: Partial<ResourceResult>): ResourceResult => ({ type: 'Sale', id: 2001, status: 'updated', properties: [], ...over });
+    const r = (over: Partial<ResourceResult>): ResourceResult => ({
+      type: 'Sale',
+      id: 2001,
+      status: 'updated',
+      properties: [],
+      ...over,
+    });
     expect(resourceTitle(r({}))).toBe('Sale 2001');
-    expect(resourceTitle(r({ type: 'Company', id: 101, name: 'Nordlys Interiør AS' }))).toBe('Company 101 · Nordlys Interiør AS');
+    expect(resourceTitle(r({ type: 'Company', id: 101, name: 'Nordlys Interiør AS' }))).toBe(
+      'Company 101 · Nordlys Interiør AS',
+    );
     expect(resourceTitle(r({ type: 'Contact', id: 301, name: 'Anna Berg', participant: 1 }))).toBe(
       'Contact 301 · Anna Berg (participant 1)',
     );
-    expect(resourceTitle(r({ type: 'Contact', id: null, participant: 2 }))).toBe('Contact (not found) (participant 2)');
+    expect(resourceTitle(r({ type: 'Contact', id: null, participant: 2 }))).toBe(
+      'Contact (not found) (participant 2)',
+    );
     expect(resourceTitle(r({ type: 'Products' }))).toBe('Products of Sale 2001');
   });
 });

@@ -134,7 +134,9 @@ describe('SqliteSettingsStore', () => {
     const file = path.join(dir, 'settings.db');
     writeFileSync(file, db.export());
     db.close();
-    await expect(SqliteSettingsStore.open(file)).rejects.toThrow(/newer version of Smart Sync \(settings schema 99/);
+    await expect(SqliteSettingsStore.open(file)).rejects.toThrow(
+      /newer version of Smart Sync \(settings schema 99/,
+    );
   });
 
   it('reports a stored document that no longer validates, naming the problem', async () => {
@@ -142,10 +144,14 @@ describe('SqliteSettingsStore', () => {
     await store.setMappingDocument(demo());
     const sql = await initSqlJs();
     const db = new sql.Database(readFileSync(store.file));
-    db.run(`UPDATE mapping_document_versions SET document = '{"smartSync":{"dataFields":"yes","products":true},"links":{"sale":"s"},"mappings":[]}'`);
+    db.run(
+      `UPDATE mapping_document_versions SET document = '{"smartSync":{"dataFields":"yes","products":true},"links":{"sale":"s"},"mappings":[]}'`,
+    );
     writeFileSync(store.file, db.export());
     db.close();
-    await expect(store.getMappingDocument()).rejects.toThrow(/smartSync\.dataFields: must be true or false, got "yes"/);
+    await expect(store.getMappingDocument()).rejects.toThrow(
+      /smartSync\.dataFields: must be true or false, got "yes"/,
+    );
   });
 
   it('stops at open with a clear message when the file cannot be reached', async () => {

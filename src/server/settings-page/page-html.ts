@@ -122,11 +122,12 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
             <input id="links-sale" required spellcheck="false" autocomplete="off">
           </div>
           <div class="field">
-            <label for="links-company">Company id data field <span class="optional">(optional: else the Sale's Company)</span></label>
-            <input id="links-company" spellcheck="false" autocomplete="off">
+            <label for="links-company">Company id data field <span class="optional">(optional)</span></label>
+            <input id="links-company" spellcheck="false" autocomplete="off" aria-describedby="links-company-help">
           </div>
           <button type="submit">Save links</button>
         </form>
+        <p id="links-company-help" class="help">Without a Company id data field, Smart Sync updates the Sale's own Company.</p>
         <div id="links-errors" class="form-errors" role="alert" hidden></div>
       </section>
     </section>

@@ -94,7 +94,8 @@ input[aria-invalid="true"], select[aria-invalid="true"] { border-color: var(--da
 .inline-fields { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: flex-end; }
 .inline-fields .field { margin-bottom: 0; }
 .inline-fields input { width: 16rem; }
-#sync-form input { width: 9rem; }
+#sync-form input { width: 10rem; }
+#sync-form .field { display: flex; flex-direction: column; }
 #sync-form .field-error { flex-basis: 100%; }
 
 .banner { border-radius: var(--radius); padding: 0.75rem 1rem; margin-bottom: 1rem; }
@@ -145,7 +146,7 @@ thead th { font-size: 0.85rem; text-transform: none; color: var(--ink-soft); bac
 td.actions { white-space: nowrap; text-align: right; }
 td.actions > * + * { margin-left: 0.4rem; }
 .property-key { display: block; color: var(--ink-soft); font-size: 0.85rem; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-.ready { font-size: 1.15rem; }
+.ready { font-size: 1.2rem; color: #b07800; }
 .not-ready { color: var(--warning); font-size: 0.9rem; display: flex; gap: 0.35rem; }
 .not-ready-icon { flex: none; }
 tr.row-not-ready > td { background: #fffaf0; }
@@ -163,7 +164,14 @@ tr.run-details > td { background: #fafbfc; padding: 1rem 1.25rem 1.25rem; }
 .resource { border: 1px solid var(--line); border-radius: var(--radius); background: var(--paper); padding: 0.75rem 1rem; }
 .resource h4 { margin: 0 0 0.35rem; font-size: 1rem; display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; }
 .resource .error { color: var(--danger); margin: 0.25rem 0; }
-.resource table { margin-top: 0.25rem; font-size: 0.92rem; }
+.resource table { margin-top: 0.25rem; font-size: 0.92rem; table-layout: fixed; }
+.resource th:nth-child(1) { width: 26%; }
+.resource th:nth-child(2) { width: 12%; }
+.resource th:nth-child(3) { width: 22%; }
+.resource th:nth-child(4) { width: 22%; }
+.resource td { overflow-wrap: anywhere; }
+tr.run-details > td .run-meta:first-child { margin-top: 0; }
+button[aria-expanded="true"] { background: var(--accent-soft); border-color: var(--accent); }
 .resource th, .resource td { padding: 0.3rem 0.5rem; }
 .notes { margin: 0.5rem 0 0; padding-left: 1.2rem; color: var(--ink-soft); }
 .external::after { content: " ↗"; }

@@ -33,10 +33,15 @@ export function settingsPageRouter(deps: { logger: Logger }): Router {
   });
   r.get('/settings/assets/settings.js', async (_req, res) => {
     try {
-      secure(res).type('application/javascript').send(await clientScript());
+      secure(res)
+        .type('application/javascript')
+        .send(await clientScript());
     } catch (err) {
       deps.logger.error({ err }, 'the settings page script could not be built');
-      res.status(500).type('text/plain').send('the settings page script could not be built: see the service log');
+      res
+        .status(500)
+        .type('text/plain')
+        .send('the settings page script could not be built: see the service log');
     }
   });
   return r;

@@ -99,7 +99,9 @@ async function whileBusy(control: HTMLElement, work: () => Promise<void>): Promi
 
 function formatTime(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  return Number.isNaN(d.getTime())
+    ? iso
+    : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
 // --- The admin token ---
@@ -115,7 +117,9 @@ function storage(kind: 'session' | 'local'): Storage | null {
 let tokenInMemory: string | null = null;
 
 function readToken(): string | null {
-  return tokenInMemory ?? storage('session')?.getItem(TOKEN_KEY) ?? storage('local')?.getItem(TOKEN_KEY) ?? null;
+  return (
+    tokenInMemory ?? storage('session')?.getItem(TOKEN_KEY) ?? storage('local')?.getItem(TOKEN_KEY) ?? null
+  );
 }
 
 function saveToken(token: string, remember: boolean): void {
@@ -184,7 +188,9 @@ async function api<T>(
   if (!res.ok) {
     const problem = (body ?? {}) as { error?: unknown; errors?: unknown };
     throw new ApiError(
-      typeof problem.error === 'string' ? problem.error : `Smart Sync answered ${res.status} ${res.statusText}`,
+      typeof problem.error === 'string'
+        ? problem.error
+        : `Smart Sync answered ${res.status} ${res.statusText}`,
       res.status,
       Array.isArray(problem.errors) ? problem.errors.map(String) : [],
     );
@@ -254,7 +260,10 @@ function clearGlobalError(): void {
 
 function showErrorList(container: HTMLElement, message: string, errors: string[]): void {
   container.replaceChildren(
-    ...present(h('strong', {}, message), errors.length > 0 ? h('ul', {}, ...errors.map((e) => h('li', {}, e))) : null),
+    ...present(
+      h('strong', {}, message),
+      errors.length > 0 ? h('ul', {}, ...errors.map((e) => h('li', {}, e))) : null,
+    ),
   );
   container.hidden = false;
 }
@@ -433,7 +442,11 @@ function renderConfig(): void {
   const toggles = byId('toggles');
   if (state.configError) {
     stateEl.replaceChildren(
-      h('span', { class: 'banner banner-error', role: 'alert' }, `Could not load the settings: ${state.configError}`),
+      h(
+        'span',
+        { class: 'banner banner-error', role: 'alert' },
+        `Could not load the settings: ${state.configError}`,
+      ),
       ' ',
       retryButton('Try again', () => void loadConfig()),
     );
@@ -543,7 +556,11 @@ function readinessCell(row: ReturnType<typeof mappingRows>[number]): HTMLTableCe
       return h(
         'td',
         {},
-        h('span', { class: 'ready', role: 'img', 'aria-label': 'Smart-sync-ready', title: 'Smart-sync-ready' }, '⚡'),
+        h(
+          'span',
+          { class: 'ready', role: 'img', 'aria-label': 'Smart-sync-ready', title: 'Smart-sync-ready' },
+          '⚡',
+        ),
       );
     case 'not-ready':
     case 'unknown':
@@ -580,7 +597,11 @@ function renderMappings(): void {
 
   if (state.configError) {
     stateEl.replaceChildren(
-      h('span', { class: 'banner banner-error', role: 'alert' }, `Could not load the mappings: ${state.configError}`),
+      h(
+        'span',
+        { class: 'banner banner-error', role: 'alert' },
+        `Could not load the mappings: ${state.configError}`,
+      ),
       ' ',
       retryButton('Try again', () => void loadConfig()),
     );
@@ -600,7 +621,12 @@ function renderMappings(): void {
       const name = `${row.object} ${row.propertyLabel}`;
       const edit = h(
         'button',
-        { type: 'button', class: 'button-small', 'data-edit': row.index, 'aria-label': `Edit mapping: ${name}` },
+        {
+          type: 'button',
+          class: 'button-small',
+          'data-edit': row.index,
+          'aria-label': `Edit mapping: ${name}`,
+        },
         'Edit',
       );
       edit.addEventListener('click', () => openMappingDialog(row.index));
@@ -619,7 +645,9 @@ function renderMappings(): void {
           'td',
           {},
           row.propertyLabel,
-          row.propertyLabel !== row.propertyKey ? h('span', { class: 'property-key' }, row.propertyKey) : null,
+          row.propertyLabel !== row.propertyKey
+            ? h('span', { class: 'property-key' }, row.propertyKey)
+            : null,
         ),
         h('td', {}, row.source),
         h(
@@ -648,7 +676,9 @@ async function removeMapping(index: number): Promise<void> {
   if (!window.confirm(`Remove the mapping ${what}?`)) return;
   try {
     await save(withoutMapping(doc, index), `Mapping removed: ${what}.`);
-    const next = document.querySelector<HTMLButtonElement>(`[data-edit="${Math.min(index, doc.mappings.length - 2)}"]`);
+    const next = document.querySelector<HTMLButtonElement>(
+      `[data-edit="${Math.min(index, doc.mappings.length - 2)}"]`,
+    );
     (next ?? byId('add-mapping')).focus();
   } catch (err) {
     reportError(err, 'The mapping was not removed');
@@ -668,7 +698,11 @@ function wireLinks(): void {
     sale.removeAttribute('aria-invalid');
     if (sale.value.trim() === '') {
       sale.setAttribute('aria-invalid', 'true');
-      showErrorList(errors, 'Give the data field that holds the SuperOffice Sale id, e.g. superoffice_sale_id.', []);
+      showErrorList(
+        errors,
+        'Give the data field that holds the SuperOffice Sale id, e.g. superoffice_sale_id.',
+        [],
+      );
       sale.focus();
       return;
     }
@@ -677,7 +711,11 @@ function wireLinks(): void {
         await save(withLinks(doc, sale.value, byId<HTMLInputElement>('links-company').value), 'Links saved.');
       } catch (err) {
         if (err instanceof SignedOut) return;
-        showErrorList(errors, `The links were not saved: ${messageOf(err)}`, err instanceof ApiError ? err.errors : []);
+        showErrorList(
+          errors,
+          `The links were not saved: ${messageOf(err)}`,
+          err instanceof ApiError ? err.errors : [],
+        );
       }
     })();
   });
@@ -734,7 +772,8 @@ function updatePropertyWarning(): void {
   const values = readForm();
   const warning = byId('f-property-warning');
   const object = OBJECTS.find((o) => o === values.object);
-  const readiness = object && values.property ? readinessOf({ object, property: values.property }, state.catalog) : null;
+  const readiness =
+    object && values.property ? readinessOf({ object, property: values.property }, state.catalog) : null;
   if (readiness && (readiness.state === 'not-ready' || readiness.state === 'unknown')) {
     warning.textContent = `⚠ ${readiness.message}`;
     warning.hidden = false;
@@ -776,8 +815,8 @@ function openMappingDialog(index?: number): void {
   byId<HTMLSelectElement>('f-participantField').value = values.participantField;
   byId<HTMLInputElement>(`f-source-${values.sourceKind}`).checked = true;
   byId('known-data-fields').replaceChildren(
-    ...[...new Set((state.doc?.mappings ?? []).flatMap((m) => ('dataField' in m ? [m.dataField] : [])))].map((f) =>
-      h('option', { value: f }),
+    ...[...new Set((state.doc?.mappings ?? []).flatMap((m) => ('dataField' in m ? [m.dataField] : [])))].map(
+      (f) => h('option', { value: f }),
     ),
   );
   fillPropertyChoices(values.object as MappingObject, values.property);
@@ -798,7 +837,9 @@ function closeMappingDialog(): void {
 /** Where the keyboard focus goes when the dialog closes: the row's Edit button, else Add mapping. */
 function focusAfterDialog(): void {
   const target =
-    editingIndex !== undefined ? document.querySelector<HTMLButtonElement>(`[data-edit="${editingIndex}"]`) : null;
+    editingIndex !== undefined
+      ? document.querySelector<HTMLButtonElement>(`[data-edit="${editingIndex}"]`)
+      : null;
   (target ?? byId('add-mapping')).focus();
 }
 
@@ -862,8 +903,12 @@ function wireMappingDialog(): void {
           closeMappingDialog();
           return;
         }
-        const errors = err instanceof ApiError ? splitServerErrors(err.errors, index) : { mapping: [], other: [] };
-        showErrorList(byId('mapping-form-errors'), `Not saved: ${messageOf(err)}`, [...errors.mapping, ...errors.other]);
+        const errors =
+          err instanceof ApiError ? splitServerErrors(err.errors, index) : { mapping: [], other: [] };
+        showErrorList(byId('mapping-form-errors'), `Not saved: ${messageOf(err)}`, [
+          ...errors.mapping,
+          ...errors.other,
+        ]);
       }
     });
   });
@@ -943,7 +988,11 @@ function renderRuns(): void {
   const empty = byId('runs-empty');
   if (state.runsError) {
     stateEl.replaceChildren(
-      h('span', { class: 'banner banner-error', role: 'alert' }, `Could not load the runs: ${state.runsError}`),
+      h(
+        'span',
+        { class: 'banner banner-error', role: 'alert' },
+        `Could not load the runs: ${state.runsError}`,
+      ),
       ' ',
       retryButton('Try again', () => void loadRuns()),
     );
@@ -1066,7 +1115,8 @@ function createRunRow(run: RunSummary): { row: HTMLTableRowElement; details: HTM
 function updateRunRow(run: RunSummary, row: HTMLTableRowElement): void {
   const outcome = outcomeOf(run);
   const outcomeCell = row.querySelector('[data-cell="outcome"]')!;
-  if (outcomeCell.textContent !== outcome.label) outcomeCell.replaceChildren(badge(outcome.label, outcome.tone));
+  if (outcomeCell.textContent !== outcome.label)
+    outcomeCell.replaceChildren(badge(outcome.label, outcome.tone));
   const duration = formatDuration(run.startTime, run.closeTime);
   const durationCell = row.querySelector('[data-cell="duration"]')!;
   if (durationCell.textContent !== duration) durationCell.textContent = duration;
@@ -1079,11 +1129,7 @@ function propertyTable(properties: PropertyResult[]): HTMLTableElement {
     h(
       'thead',
       {},
-      h(
-        'tr',
-        {},
-        ...['Property', 'Result', 'Value', 'From', 'Why'].map((t) => h('th', { scope: 'col' }, t)),
-      ),
+      h('tr', {}, ...['Property', 'Result', 'Value', 'From', 'Why'].map((t) => h('th', { scope: 'col' }, t))),
     ),
     h(
       'tbody',
@@ -1132,13 +1178,16 @@ function renderDetail(run: RunSummary): void {
     return;
   }
   if ('error' in detail) {
-    cell.replaceChildren(h('p', { class: 'banner banner-error' }, `Could not load this run: ${detail.error}`));
+    cell.replaceChildren(
+      h('p', { class: 'banner banner-error' }, `Could not load this run: ${detail.error}`),
+    );
     return;
   }
   const parts: Child[] = [
     h('p', { class: 'run-meta' }, `Workflow ${detail.workflowId} · run ${detail.runId}`),
   ];
-  if (detail.failure) parts.push(h('p', { class: 'banner banner-error' }, `The workflow failed: ${detail.failure}`));
+  if (detail.failure)
+    parts.push(h('p', { class: 'banner banner-error' }, `The workflow failed: ${detail.failure}`));
   const result = detail.result;
   const progress = detail.progress;
   if (detail.status === 'RUNNING') {
@@ -1195,7 +1244,9 @@ function wireRuns(): void {
     }
     error.textContent = '';
     input.removeAttribute('aria-invalid');
-    const submit = (event.target as HTMLFormElement).querySelector('button[type="submit"]') as HTMLButtonElement;
+    const submit = (event.target as HTMLFormElement).querySelector(
+      'button[type="submit"]',
+    ) as HTMLButtonElement;
     void whileBusy(submit, () => startRun(Number(raw)));
   });
 }

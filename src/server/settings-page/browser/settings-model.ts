@@ -71,7 +71,11 @@ export function emptyDocument(): MappingDocument {
 
 // --- Edits: each returns a new document and leaves the one it was given alone ---
 
-export function withToggle(doc: MappingDocument, key: 'dataFields' | 'products', on: boolean): MappingDocument {
+export function withToggle(
+  doc: MappingDocument,
+  key: 'dataFields' | 'products',
+  on: boolean,
+): MappingDocument {
   const next = structuredClone(doc);
   next.smartSync[key] = on;
   return next;
@@ -160,7 +164,8 @@ export interface MappingRow {
 export function mappingRows(doc: MappingDocument, catalog: PropertyCatalog | null): MappingRow[] {
   return doc.mappings.map((mapping, index) => {
     const readiness = readinessOf(mapping, catalog);
-    const known = readiness.state === 'ready' || readiness.state === 'not-ready' ? readiness.property : undefined;
+    const known =
+      readiness.state === 'ready' || readiness.state === 'not-ready' ? readiness.property : undefined;
     return {
       index,
       object: mapping.object,
@@ -220,7 +225,14 @@ export type MappingFormField = keyof MappingFormValues;
 
 export function formValuesOf(mapping?: Mapping): MappingFormValues {
   if (!mapping) {
-    return { object: 'Sale', property: '', sourceKind: 'dataField', dataField: '', participantField: 'title', participant: '1' };
+    return {
+      object: 'Sale',
+      property: '',
+      sourceKind: 'dataField',
+      dataField: '',
+      participantField: 'title',
+      participant: '1',
+    };
   }
   return {
     object: mapping.object,
@@ -233,8 +245,7 @@ export function formValuesOf(mapping?: Mapping): MappingFormValues {
 }
 
 export type FormResult =
-  | { ok: true; mapping: Mapping }
-  | { ok: false; errors: Array<{ field: MappingFormField; message: string }> };
+  { ok: true; mapping: Mapping } | { ok: false; errors: Array<{ field: MappingFormField; message: string }> };
 
 /**
  * The form's values as a mapping, or what is missing. Only what the form itself can
@@ -245,12 +256,16 @@ export function mappingFromForm(values: MappingFormValues): FormResult {
   const object = OBJECTS.find((o) => o === values.object);
   if (!object) errors.push({ field: 'object', message: 'Choose Sale, Company or Contact.' });
   const property = values.property.trim();
-  if (property === '') errors.push({ field: 'property', message: 'Choose the SuperOffice property to write.' });
+  if (property === '')
+    errors.push({ field: 'property', message: 'Choose the SuperOffice property to write.' });
   const isContact = object === 'Contact';
   const useParticipantField = isContact && values.sourceKind === 'participantField';
   const dataField = values.dataField.trim();
   if (!useParticipantField && dataField === '') {
-    errors.push({ field: 'dataField', message: 'Give the custom_id of the Oneflow data field, e.g. po_number.' });
+    errors.push({
+      field: 'dataField',
+      message: 'Give the custom_id of the Oneflow data field, e.g. po_number.',
+    });
   }
   const participantField = PARTICIPANT_FIELDS.find((f) => f === values.participantField);
   if (useParticipantField && !participantField) {
@@ -258,7 +273,10 @@ export function mappingFromForm(values: MappingFormValues): FormResult {
   }
   const participant = Number(values.participant.trim());
   if (isContact && !(/^\d+$/.test(values.participant.trim()) && participant >= 1)) {
-    errors.push({ field: 'participant', message: 'Give the participant number: 1, 2, … (a whole number from 1).' });
+    errors.push({
+      field: 'participant',
+      message: 'Give the participant number: 1, 2, … (a whole number from 1).',
+    });
   }
   if (errors.length > 0 || !object) return { ok: false, errors };
   if (object !== 'Contact') return { ok: true, mapping: { object, property, dataField } };
@@ -313,7 +331,9 @@ export function outcomeOf(run: Pick<RunSummary, 'status' | 'outcome'>): { label:
   const closed = CLOSED_WITHOUT_RESULT[run.status];
   if (closed) return { label: closed, tone: 'danger' };
   const key = (run.outcome ?? '').replace(/-/g, '_');
-  return OUTCOMES[key] ?? { label: run.outcome ? run.outcome.replace(/[_-]/g, ' ') : 'Unknown', tone: 'neutral' };
+  return (
+    OUTCOMES[key] ?? { label: run.outcome ? run.outcome.replace(/[_-]/g, ' ') : 'Unknown', tone: 'neutral' }
+  );
 }
 
 export function isRunning(run: Pick<RunSummary, 'status'>): boolean {
