@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger';
 class PinoTemporalLogger implements TemporalLogger {
   constructor(private readonly logger: Logger) {}
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    const fields = { ...(meta ?? {}), component: 'temporal-sdk' };
+    const fields = { ...(meta ?? {}) };
     switch (level) {
       case 'TRACE':
         return this.logger.trace(fields, message);

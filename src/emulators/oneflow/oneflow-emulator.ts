@@ -43,12 +43,21 @@ export interface ActionResult {
   delivery: WebhookDelivery;
 }
 
+function firstEventId(): number {
+  return Date.now();
+}
+
 /** The emulated Oneflow account: tokens, contracts, webhook settings and deliveries. */
 export class OneflowEmulator {
   private contracts = new Map<number, OneflowApiContract>();
   private tokens = new Set<string>();
   private ids = new IdAllocator();
-  private nextEventId = 1;
+  /**
+   * Oneflow's event ids are unique for good; Smart Sync keys its runs on them. Starting
+   * from the clock keeps them unique across restarts of the emulator too, so a demo
+   * signed again after a restart is a new event, not a redelivery of an old one.
+   */
+  private nextEventId = firstEventId();
   private webhook: WebhookSettings;
   readonly rateLimiter: SlidingWindowRateLimiter;
   private readonly dispatcher = new WebhookDispatcher();
@@ -96,7 +105,7 @@ export class OneflowEmulator {
     this.contracts.clear();
     this.tokens.clear();
     this.ids = new IdAllocator();
-    this.nextEventId = 1;
+    this.nextEventId = firstEventId();
     this.webhook = { ...this.initialWebhook };
     this.rateLimiter.configure(this.initialRateLimit);
   }
