@@ -48,6 +48,49 @@ const temporalAddress = z.preprocess(
     .optional(),
 );
 
+const stepOptionsSchema = z.strictObject({
+  startToCloseTimeoutMs: z.number().int().positive().optional(),
+  initialIntervalMs: z.number().int().positive().optional(),
+  maximumIntervalMs: z.number().int().positive().optional(),
+  backoffCoefficient: z.number().min(1).optional(),
+  maximumAttempts: z.number().int().min(0).optional(),
+});
+
+/** Retry and timeout overrides per step of the workflow, as JSON. */
+export const retryPoliciesSchema = z.partialRecord(
+  z.enum(['fetchContract', 'plan', 'sale', 'company', 'contact', 'products', 'outcome']),
+  stepOptionsSchema,
+);
+
+const retryPolicies = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .transform((text, ctx) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'SMART_SYNC_RETRY_POLICIES must be JSON, e.g. {"company":{"maximumAttempts":5}}',
+        });
+        return z.NEVER;
+      }
+      const parsed = retryPoliciesSchema.safeParse(json);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0]!;
+        ctx.addIssue({
+          code: 'custom',
+          message: `SMART_SYNC_RETRY_POLICIES: ${first.path.join('.') || '(root)'}: ${first.message} (steps: fetchContract, plan, sale, company, contact, products, outcome; options: startToCloseTimeoutMs, initialIntervalMs, maximumIntervalMs, backoffCoefficient, maximumAttempts)`,
+        });
+        return z.NEVER;
+      }
+      return parsed.data;
+    })
+    .optional(),
+);
+
 export const envSchema = z
   .object({
     PORT: port('PORT', 3000),
@@ -71,6 +114,7 @@ export const envSchema = z
     SUPEROFFICE_ACCESS_TOKEN: optionalString,
     SMART_SYNC_ADMIN_TOKEN: optionalString,
     SMART_SYNC_CONFIG: optionalString,
+    SMART_SYNC_RETRY_POLICIES: retryPolicies,
     /** Ports of the built-in emulators in demo mode. */
     DEMO_ONEFLOW_PORT: port('DEMO_ONEFLOW_PORT', 4010),
     DEMO_SUPEROFFICE_PORT: port('DEMO_SUPEROFFICE_PORT', 4020),
@@ -136,6 +180,8 @@ export interface Settings {
   superoffice: { apiUrl: string | undefined; accessToken: string | undefined };
   adminToken: string | undefined;
   configPath: string | undefined;
+  /** Per-step retry and timeout overrides (SMART_SYNC_RETRY_POLICIES). */
+  retryPolicies: z.output<typeof retryPoliciesSchema>;
   dataDir: string;
   logLevel: RawEnv['LOG_LEVEL'];
 }
@@ -181,6 +227,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     superoffice: { apiUrl: e.SUPEROFFICE_API_URL, accessToken: e.SUPEROFFICE_ACCESS_TOKEN },
     adminToken: e.SMART_SYNC_ADMIN_TOKEN,
     configPath: e.SMART_SYNC_CONFIG ? path.resolve(cwd, e.SMART_SYNC_CONFIG) : undefined,
+    retryPolicies: e.SMART_SYNC_RETRY_POLICIES ?? {},
     dataDir: path.resolve(cwd, e.SMART_SYNC_DATA_DIR),
     logLevel: e.LOG_LEVEL,
   };

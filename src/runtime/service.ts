@@ -213,7 +213,7 @@ export async function startService(
       taskQueue: settings.temporal.taskQueue,
       uiUrl: temporalUiUrl,
       namespace: settings.temporal.namespace,
-      steps: overrides.steps,
+      steps: { ...settings.retryPolicies, ...overrides.steps },
     });
     const metrics = createMetrics();
     const app = createApp({

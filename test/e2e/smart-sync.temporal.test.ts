@@ -291,6 +291,46 @@ describe('a signed contract, end to end through a real Temporal server', () => {
     expect(result.activities?.appointmentIds).toHaveLength(1);
   });
 
+  it('answers the progress of a running sync, then its per-property result', async () => {
+    await stack.fault(stack.superofficeOrigin, {
+      method: 'PATCH',
+      path: '/Cust12345/api/v1/Sale/2001',
+      latencyMs: 1500,
+      times: 1,
+    });
+    stack.service.demo!.oneflowEmulator.sign(DEMO_CONTRACT_ID);
+    await stack.service.demo!.oneflowEmulator.settled();
+    let workflowId = '';
+    await eventually(async () => {
+      const runs = await stack.runs(DEMO_CONTRACT_ID);
+      expect(runs[0]?.outcome).toBe('running');
+      workflowId = runs[0]!.workflowId;
+    });
+    await eventually(async () => {
+      const running = (await (
+        await fetch(`${stack.service.url}/api/runs/${workflowId}`, { headers: ADMIN })
+      ).json()) as {
+        status: string;
+        progress?: { phase: string; saleId?: number };
+      };
+      expect(running).toMatchObject({ status: 'RUNNING', progress: { phase: 'updating', saleId: 2001 } });
+    });
+    await stack.waitForResult(workflowId);
+    const done = (await (
+      await fetch(`${stack.service.url}/api/runs/${workflowId}`, { headers: ADMIN })
+    ).json()) as {
+      result: {
+        resources: Array<{
+          type: string;
+          properties: Array<{ property: string; status: string; display?: string }>;
+        }>;
+      };
+    };
+    expect(done.result.resources.find((r) => r.type === 'Sale')!.properties).toContainEqual(
+      expect.objectContaining({ property: 'Number', status: 'written', display: 'PO-2026-0042' }),
+    );
+  });
+
   it('writes nothing for a contract that is not signed', async () => {
     const res = await fetch(`${stack.service.url}/api/contracts/${DEMO_DRAFT_CONTRACT_ID}/resync`, {
       method: 'POST',
