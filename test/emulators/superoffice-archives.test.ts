@@ -1,27 +1,9 @@
-import {
-  DEMO_SUPEROFFICE_TOKEN,
-  SuperOfficeEmulatorClient,
-  startSuperOfficeEmulator,
-  superofficeDemoSeed,
-  type RunningSuperOfficeEmulator,
-} from '../../src/emulators/superoffice';
-
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { useDemoSuperOffice } from './superoffice-harness';
 
-let emu: RunningSuperOfficeEmulator;
-let so: SuperOfficeEmulatorClient;
+const ctx = useDemoSuperOffice();
 
-beforeAll(async () => {
-  emu = await startSuperOfficeEmulator({ port: 0 });
-  so = new SuperOfficeEmulatorClient(emu.origin, emu.apiUrl, DEMO_SUPEROFFICE_TOKEN);
-});
-afterAll(() => emu.close());
-beforeEach(async () => {
-  await so.reset();
-  await so.seed(superofficeDemoSeed);
-});
-
-const list = (path: string, query: Record<string, string> = {}) => so.api<Json>('GET', path, { query });
+const list = (path: string, query: Record<string, string> = {}) => ctx.so.api<Json>('GET', path, { query });
 const keys = (res: { body: Json }) => res.body.value.map((r: Json) => r.PrimaryKey);
 
 describe('GET /v1/Contact/{id}/Persons', () => {
@@ -29,7 +11,7 @@ describe('GET /v1/Contact/{id}/Persons', () => {
     const res = await list('/v1/Contact/101/Persons');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      'odata.metadata': `${emu.apiUrl}/v1/Archive/$metadata`,
+      'odata.metadata': `${ctx.emu.apiUrl}/v1/Archive/$metadata`,
       'odata.nextLink': null,
       value: [
         {
@@ -95,7 +77,7 @@ describe('GET /v1/Person: finding persons by e-mail', () => {
   });
 
   it('matches any of a person’s addresses and shows the first', async () => {
-    await so.api('PATCH', '/v1/Person/301', {
+    await ctx.so.api('PATCH', '/v1/Person/301', {
       body: [{ op: 'add', path: '/Emails/-', value: { Value: 'anna@private.example' } }],
     });
     const res = await list('/v1/Person', { $filter: "email eq 'anna@private.example'" });
@@ -146,7 +128,7 @@ describe('GET /v1/Person: finding persons by e-mail', () => {
 describe('GET /v1/Sale/{id}/Activities', () => {
   it('is empty for the demo sale, and lists a follow-up POSTed for it', async () => {
     expect((await list('/v1/Sale/2001/Activities')).body.value).toEqual([]);
-    const created = await so.api<Json>('POST', '/v1/Appointment', {
+    const created = await ctx.so.api<Json>('POST', '/v1/Appointment', {
       body: {
         Description:
           '[Smart sync] Successfully updated the properties of the following SuperOffice resource types: Sale.',
@@ -180,12 +162,12 @@ describe('GET /v1/Sale/{id}/Activities', () => {
   });
 
   it('lists follow-ups linked through Links, and filters them', async () => {
-    const linked = await so.api<Json>('POST', '/v1/Appointment', {
+    const linked = await ctx.so.api<Json>('POST', '/v1/Appointment', {
       body: { Description: 'linked', Links: [{ EntityName: 'sale', Id: 2001, Description: 'the sale' }] },
     });
     expect(linked.body.Links[0]).toMatchObject({ EntityName: 'sale', Id: 2001, LinkId: expect.any(Number) });
     expect(linked.body.ActiveLinks).toBe(1);
-    await so.api('POST', '/v1/Appointment', { body: { Description: 'unrelated' } });
+    await ctx.so.api('POST', '/v1/Appointment', { body: { Description: 'unrelated' } });
     const res = await list('/v1/Sale/2001/Activities', { $select: 'saleId,date,text' });
     expect(res.body.value).toEqual([
       {
@@ -207,10 +189,10 @@ describe('GET /v1/Sale/{id}/Activities', () => {
 
 describe('GET /v1/Appointment', () => {
   it('filters follow-ups by sale id', async () => {
-    const a = await so.api<Json>('POST', '/v1/Appointment', {
+    const a = await ctx.so.api<Json>('POST', '/v1/Appointment', {
       body: { Description: 'a', Sale: { SaleId: 2001 } },
     });
-    await so.api('POST', '/v1/Appointment', { body: { Description: 'b' } });
+    await ctx.so.api('POST', '/v1/Appointment', { body: { Description: 'b' } });
     const res = await list('/v1/Appointment', { $filter: 'saleId eq 2001', $select: 'appointmentId,text' });
     expect(res.body.value).toEqual([
       {

@@ -1,28 +1,10 @@
-import {
-  DEMO_SUPEROFFICE_TOKEN,
-  SuperOfficeEmulatorClient,
-  startSuperOfficeEmulator,
-  superofficeDemoSeed,
-  type RunningSuperOfficeEmulator,
-} from '../../src/emulators/superoffice';
-
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { useDemoSuperOffice } from './superoffice-harness';
 
-let emu: RunningSuperOfficeEmulator;
-let so: SuperOfficeEmulatorClient;
+const ctx = useDemoSuperOffice();
 
-beforeAll(async () => {
-  emu = await startSuperOfficeEmulator({ port: 0 });
-  so = new SuperOfficeEmulatorClient(emu.origin, emu.apiUrl, DEMO_SUPEROFFICE_TOKEN);
-});
-afterAll(() => emu.close());
-beforeEach(async () => {
-  await so.reset();
-  await so.seed(superofficeDemoSeed);
-});
-
-const patch = (path: string, body: unknown) => so.api<Json>('PATCH', path, { body });
-const get = async (path: string) => (await so.api<Json>('GET', path)).body;
+const patch = (path: string, body: unknown) => ctx.so.api<Json>('PATCH', path, { body });
+const get = async (path: string) => (await ctx.so.api<Json>('GET', path)).body;
 const setCustom = (path: string, field: string, value: unknown) =>
   patch(path, [{ op: 'replace', path: `CustomFields/${field}`, value }]);
 
@@ -117,7 +99,7 @@ describe('whole-dictionary writes merge by key', () => {
   it('accepts a PUT of the GET body with one field changed, although the old value is still in the other dictionaries', async () => {
     const sale = await get('/v1/Sale/2001');
     sale.CustomFields['SuperOffice:1'] = 'via PUT';
-    const res = await so.api<Json>('PUT', '/v1/Sale/2001', { body: sale });
+    const res = await ctx.so.api<Json>('PUT', '/v1/Sale/2001', { body: sale });
     expect(res.status).toBe(200);
     expect(res.body.CustomFields['SuperOffice:1']).toBe('via PUT');
     expect(res.body.UserDefinedFields['SuperOffice:1']).toBe('via PUT');
@@ -140,7 +122,7 @@ describe('read-only custom fields', () => {
     expect(viaPatch.status).toBe(200);
     expect(viaPatch.body.CustomFields['SuperOffice:6']).toBe('[I:7]');
     expect(viaPatch.body.UpdatedDate).toBe(before.UpdatedDate);
-    const viaPut = await so.api<Json>('PUT', '/v1/Sale/2001', {
+    const viaPut = await ctx.so.api<Json>('PUT', '/v1/Sale/2001', {
       body: { ...before, CustomFields: { 'SuperOffice:6': '[I:5]' } },
     });
     expect(viaPut.body.CustomFields['SuperOffice:6']).toBe('[I:7]');
@@ -183,11 +165,11 @@ describe('values that do not fit: 400 ValidationException, nothing applied', () 
   });
 
   it('rejects on POST too, and creates nothing', async () => {
-    const res = await so.api<Json>('POST', '/v1/Person', {
+    const res = await ctx.so.api<Json>('POST', '/v1/Person', {
       body: { Firstname: 'Eva', CustomFields: { 'SuperOffice:4': 'big' } },
     });
     expect(res.status).toBe(400);
-    expect((await so.state<Json>()).persons).toHaveLength(3);
+    expect((await ctx.so.state<Json>()).persons).toHaveLength(3);
   });
 
   it('reports every problem of the request in one answer', async () => {

@@ -1,29 +1,12 @@
-import {
-  DEMO_DELIVERY_METHOD_LIST_ID,
-  DEMO_SUPEROFFICE_TOKEN,
-  SuperOfficeEmulatorClient,
-  startSuperOfficeEmulator,
-  superofficeDemoSeed,
-  type RunningSuperOfficeEmulator,
-} from '../../src/emulators/superoffice';
+import { DEMO_DELIVERY_METHOD_LIST_ID, superofficeDemoSeed } from '../../src/emulators/superoffice';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { useDemoSuperOffice } from './superoffice-harness';
 
-let emu: RunningSuperOfficeEmulator;
-let so: SuperOfficeEmulatorClient;
-
-beforeAll(async () => {
-  emu = await startSuperOfficeEmulator({ port: 0 });
-  so = new SuperOfficeEmulatorClient(emu.origin, emu.apiUrl, DEMO_SUPEROFFICE_TOKEN);
-});
-afterAll(() => emu.close());
-beforeEach(async () => {
-  await so.reset();
-  await so.seed(superofficeDemoSeed);
-});
+const ctx = useDemoSuperOffice();
 
 const get = (path: string, query?: Record<string, string>) =>
-  so.api<any>('GET', path, query ? { query } : {}); // eslint-disable-line @typescript-eslint/no-explicit-any
+  ctx.so.api<any>('GET', path, query ? { query } : {}); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('GET /v1/{Entity}/CustomField', () => {
   it('lists udefs and extra fields as FieldInfoBase', async () => {
@@ -155,12 +138,14 @@ describe('lists', () => {
   it('leaves deleted items out unless asked, and refuses them as values', async () => {
     const seed = structuredClone(superofficeDemoSeed);
     seed.lists![0]!.items!.push({ id: 4, name: 'Horse and cart', deleted: true });
-    await so.seed(seed);
+    await ctx.so.seed(seed);
     expect((await get(`/v1/List/${DEMO_DELIVERY_METHOD_LIST_ID}/Items`)).body).toHaveLength(3);
     expect(
       (await get(`/v1/List/${DEMO_DELIVERY_METHOD_LIST_ID}/Items`, { includeDeleted: 'true' })).body,
     ).toHaveLength(4);
-    const res = await so.api('PATCH', '/v1/Sale/2001', { body: { CustomFields: { 'SuperOffice:3': '4' } } });
+    const res = await ctx.so.api('PATCH', '/v1/Sale/2001', {
+      body: { CustomFields: { 'SuperOffice:3': '4' } },
+    });
     expect(res.status).toBe(400);
   });
 });

@@ -1,29 +1,11 @@
-import {
-  DEMO_SUPEROFFICE_TOKEN,
-  SuperOfficeEmulatorClient,
-  startSuperOfficeEmulator,
-  superofficeDemoSeed,
-  type RunningSuperOfficeEmulator,
-} from '../../src/emulators/superoffice';
-
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { useDemoSuperOffice } from './superoffice-harness';
 
-let emu: RunningSuperOfficeEmulator;
-let so: SuperOfficeEmulatorClient;
-
-beforeAll(async () => {
-  emu = await startSuperOfficeEmulator({ port: 0 });
-  so = new SuperOfficeEmulatorClient(emu.origin, emu.apiUrl, DEMO_SUPEROFFICE_TOKEN);
-});
-afterAll(() => emu.close());
-beforeEach(async () => {
-  await so.reset();
-  await so.seed(superofficeDemoSeed);
-});
+const ctx = useDemoSuperOffice();
 
 const patch = (path: string, body: unknown, headers?: Record<string, string>) =>
-  so.api<Json>('PATCH', path, { body, ...(headers ? { headers } : {}) });
-const get = async (path: string) => (await so.api<Json>('GET', path)).body;
+  ctx.so.api<Json>('PATCH', path, { body, ...(headers ? { headers } : {}) });
+const get = async (path: string) => (await ctx.so.api<Json>('GET', path)).body;
 
 describe('JSON Patch operations', () => {
   it('replace sets a property and answers the updated entity', async () => {
@@ -101,7 +83,7 @@ describe('JSON Patch operations', () => {
 
   it('answers 400 for a body that is neither an array nor an object, and for none', async () => {
     expect((await patch('/v1/Sale/2001', '"Heading"')).status).toBe(400);
-    expect((await so.api('PATCH', '/v1/Sale/2001')).status).toBe(400);
+    expect((await ctx.so.api('PATCH', '/v1/Sale/2001')).status).toBe(400);
   });
 
   it.each(['application/json-patch+json', 'application/merge-patch+json', 'text/json'])(
@@ -110,7 +92,7 @@ describe('JSON Patch operations', () => {
       const body = contentType.includes('merge')
         ? { Number: 'typed' }
         : [{ op: 'replace', path: 'Number', value: 'typed' }];
-      const res = await so.api<Json>('PATCH', '/v1/Sale/2001', {
+      const res = await ctx.so.api<Json>('PATCH', '/v1/Sale/2001', {
         body,
         headers: { 'Content-Type': contentType },
       });

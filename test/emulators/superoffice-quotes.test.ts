@@ -1,30 +1,14 @@
-import {
-  DEMO_SUPEROFFICE_TOKEN,
-  SuperOfficeEmulatorClient,
-  startSuperOfficeEmulator,
-  superofficeDemoSeed,
-  type RunningSuperOfficeEmulator,
-} from '../../src/emulators/superoffice';
+import { superofficeDemoSeed } from '../../src/emulators/superoffice';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { useDemoSuperOffice } from './superoffice-harness';
 
-let emu: RunningSuperOfficeEmulator;
-let so: SuperOfficeEmulatorClient;
-
-beforeAll(async () => {
-  emu = await startSuperOfficeEmulator({ port: 0 });
-  so = new SuperOfficeEmulatorClient(emu.origin, emu.apiUrl, DEMO_SUPEROFFICE_TOKEN);
-});
-afterAll(() => emu.close());
-beforeEach(async () => {
-  await so.reset();
-  await so.seed(superofficeDemoSeed);
-});
+const ctx = useDemoSuperOffice();
 
 const agent = (method: string, body?: unknown, query?: Record<string, string>) =>
-  so.api<any>('POST', `/v1/Agents/Quote/${method}`, { body, ...(query ? { query } : {}) }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  ctx.so.api<any>('POST', `/v1/Agents/Quote/${method}`, { body, ...(query ? { query } : {}) }); // eslint-disable-line @typescript-eslint/no-explicit-any
 const line = async (id: number): Promise<Json> => (await agent('GetQuoteLine', { QuoteLineId: id })).body;
-const sale = async (): Promise<Json> => (await so.api<Json>('GET', '/v1/Sale/2001')).body;
+const sale = async (): Promise<Json> => (await ctx.so.api<Json>('GET', '/v1/Sale/2001')).body;
 
 describe('reading the quote', () => {
   it('GetQuoteFromSaleId answers the Quote with its active version and likely alternative', async () => {
@@ -144,7 +128,7 @@ describe('agent errors', () => {
   });
 
   it('answers 401 without a token and 404 for a method it does not emulate', async () => {
-    const res = await so.api('POST', '/v1/Agents/Quote/GetQuote', {
+    const res = await ctx.so.api('POST', '/v1/Agents/Quote/GetQuote', {
       body: { QuoteId: 7001 },
       headers: { Authorization: null },
     });
@@ -287,7 +271,7 @@ describe('saving lines and recalculating the alternative', () => {
   it('leaves the Sale alone when the quote does not use its values', async () => {
     const seed = structuredClone(superofficeDemoSeed);
     seed.quotes![0]!.UseValuesFromQuote = 0;
-    await so.seed(seed);
+    await ctx.so.seed(seed);
     await agent('SaveQuoteLine', { QuoteLine: { ...(await line(7303)), Quantity: 20 } });
     const res = await agent('RecalculateQuoteAlternative', { QuoteAlternative: 7201 });
     expect(res.body.ChangedQuoteAlternative.TotalPrice).toBe(76000);
@@ -344,7 +328,7 @@ describe('saving lines and recalculating the alternative', () => {
 describe('CreateAndSaveQuote', () => {
   it('creates a quote with a version and a first alternative for a sale without one', async () => {
     const newSale = (
-      await so.api<Json>('POST', '/v1/Sale', {
+      await ctx.so.api<Json>('POST', '/v1/Sale', {
         body: { Heading: 'Second sale', Contact: { ContactId: 102 } },
       })
     ).body;

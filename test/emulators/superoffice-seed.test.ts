@@ -4,23 +4,12 @@ import {
   startSuperOfficeEmulator,
   superofficeDemoSeed,
   superOfficeSeedSchema,
-  type RunningSuperOfficeEmulator,
 } from '../../src/emulators/superoffice';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { useDemoSuperOffice } from './superoffice-harness';
 
-let emu: RunningSuperOfficeEmulator;
-let so: SuperOfficeEmulatorClient;
-
-beforeAll(async () => {
-  emu = await startSuperOfficeEmulator({ port: 0 });
-  so = new SuperOfficeEmulatorClient(emu.origin, emu.apiUrl, DEMO_SUPEROFFICE_TOKEN);
-});
-afterAll(() => emu.close());
-beforeEach(async () => {
-  await so.reset();
-  await so.seed(superofficeDemoSeed);
-});
+const ctx = useDemoSuperOffice();
 
 const demo = () => structuredClone(superofficeDemoSeed) as Json;
 
@@ -62,7 +51,7 @@ describe('seed validation', () => {
   ])('rejects %s with 400 saying what and where', async (_what, spoil, fragments) => {
     const doc = demo();
     spoil(doc);
-    const res = await so.seed(doc);
+    const res = await ctx.so.seed(doc);
     expect(res.status).toBe(400);
     const body = res.body as { error: string; issues: string };
     expect(body.error).toBe('invalid seed document');
@@ -70,12 +59,12 @@ describe('seed validation', () => {
   });
 
   it('changes nothing when a seed is rejected', async () => {
-    await so.api('PATCH', '/v1/Sale/2001', { body: { Number: 'kept' } });
-    const before = await so.state();
+    await ctx.so.api('PATCH', '/v1/Sale/2001', { body: { Number: 'kept' } });
+    const before = await ctx.so.state();
     const doc = demo();
     doc.sales[0].Contact = { ContactId: 999 };
-    expect((await so.seed(doc)).status).toBe(400);
-    expect(await so.state()).toEqual(before);
+    expect((await ctx.so.seed(doc)).status).toBe(400);
+    expect(await ctx.so.state()).toEqual(before);
   });
 });
 
@@ -85,7 +74,7 @@ describe('the demo seed', () => {
   });
 
   it('has the companies, persons, associate and sale of the helper brief', async () => {
-    const state = await so.state<Json>();
+    const state = await ctx.so.state<Json>();
     expect(state.contacts.map((c: Json) => [c.ContactId, c.Name, c.OrgNr])).toEqual([
       [101, 'Nordlys Interiør AS', ''],
       [102, 'Fjord Logistics AS', ''],
@@ -124,7 +113,7 @@ describe('the demo seed', () => {
 
   it('has the custom fields of the helper brief', async () => {
     const fields = async (entity: string) =>
-      (await so.api<Json[]>('GET', `/v1/${entity}/UdefLayout/Published`)).body.map((f) => [
+      (await ctx.so.api<Json[]>('GET', `/v1/${entity}/UdefLayout/Published`)).body.map((f) => [
         f.ProgId,
         f.FieldType,
         f.FieldLabel,
@@ -145,14 +134,14 @@ describe('the demo seed', () => {
       ['SuperOffice:4', 'Number', 'Shoe size', false],
       ['SuperOffice:5', 'ShortText', 'Preferred language', false],
     ]);
-    const extra = (await so.api<Json[]>('GET', '/v1/Contact/CustomField')).body.find(
+    const extra = (await ctx.so.api<Json[]>('GET', '/v1/Contact/CustomField')).body.find(
       (f) => f.FieldName === 'x_invoice_email',
     );
     expect(extra).toMatchObject({ FieldType: 'ShortText', DisplayName: 'Invoice email' });
   });
 
   it('has a quote whose totals follow the arithmetic, and a Sale amount equal to its likely alternative', async () => {
-    const state = await so.state<Json>();
+    const state = await ctx.so.state<Json>();
     const [quote] = state.quotes;
     expect(quote).toMatchObject({
       QuoteId: 7001,
@@ -186,12 +175,12 @@ describe('the demo seed', () => {
     expect(alternative.TotalPrice).toBe(71500);
     expect(state.sales[0].Amount).toBe(alternative.TotalPrice);
     // Recalculating changes nothing: the seed is already consistent.
-    const res = await so.api<Json>('POST', '/v1/Agents/Quote/RecalculateQuoteAlternative', {
+    const res = await ctx.so.api<Json>('POST', '/v1/Agents/Quote/RecalculateQuoteAlternative', {
       body: { QuoteAlternative: 7201 },
     });
     expect(res.body.QuoteLinesHasChanged).toBe(false);
     expect(res.body.ChangedQuoteAlternative.TotalPrice).toBe(71500);
-    expect((await so.state<Json>()).sales[0].UpdatedDate).toBe(state.sales[0].UpdatedDate);
+    expect((await ctx.so.state<Json>()).sales[0].UpdatedDate).toBe(state.sales[0].UpdatedDate);
   });
 
   it('is what startSuperOfficeEmulator loads when given no seed', async () => {
@@ -207,8 +196,8 @@ describe('the demo seed', () => {
 
 describe('reset, state and ids', () => {
   it('reset empties the state; the configured token still works', async () => {
-    await so.reset();
-    const state = await so.state<Json>();
+    await ctx.so.reset();
+    const state = await ctx.so.state<Json>();
     expect([state.contacts, state.persons, state.sales, state.appointments, state.quotes]).toEqual([
       [],
       [],
@@ -216,28 +205,32 @@ describe('reset, state and ids', () => {
       [],
       [],
     ]);
-    expect((await so.api('GET', '/v1/Sale/2001')).status).toBe(404);
-    const created = await so.api<Json>('POST', '/v1/Contact', { body: { Name: 'First' } });
+    expect((await ctx.so.api('GET', '/v1/Sale/2001')).status).toBe(404);
+    const created = await ctx.so.api<Json>('POST', '/v1/Contact', { body: { Name: 'First' } });
     expect(created.body.ContactId).toBe(1);
   });
 
   it('continues ids after the seeded maximum', async () => {
     const doc = demo();
     doc.companies.push({ ContactId: 500, Name: 'High id' });
-    await so.seed(doc);
-    expect((await so.api<Json>('POST', '/v1/Contact', { body: { Name: 'Next' } })).body.ContactId).toBe(501);
-    expect((await so.api<Json>('POST', '/v1/Sale', { body: { Heading: 'Next' } })).body.SaleId).toBe(2002);
+    await ctx.so.seed(doc);
+    expect((await ctx.so.api<Json>('POST', '/v1/Contact', { body: { Name: 'Next' } })).body.ContactId).toBe(
+      501,
+    );
+    expect((await ctx.so.api<Json>('POST', '/v1/Sale', { body: { Heading: 'Next' } })).body.SaleId).toBe(
+      2002,
+    );
   });
 
   it('takes its own state back as a seed', async () => {
-    await so.api('PATCH', '/v1/Sale/2001', {
+    await ctx.so.api('PATCH', '/v1/Sale/2001', {
       body: { CustomFields: { 'SuperOffice:3': '3' }, Number: 'PO-1' },
     });
-    await so.api('POST', '/v1/Appointment', { body: { Description: 'note', Sale: { SaleId: 2001 } } });
-    const state = await so.state<Json>();
-    const res = await so.seed(state);
+    await ctx.so.api('POST', '/v1/Appointment', { body: { Description: 'note', Sale: { SaleId: 2001 } } });
+    const state = await ctx.so.state<Json>();
+    const res = await ctx.so.seed(state);
     expect(res.status).toBe(200);
-    expect(await so.state()).toEqual(state);
+    expect(await ctx.so.state()).toEqual(state);
   });
 
   it('serves another tenant and token when told to', async () => {
