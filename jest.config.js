@@ -2,7 +2,14 @@
  * Two projects: `unit` needs nothing running; `temporal` needs the Temporal dev server,
  * which its globalSetup starts once for the whole run (a file named *.temporal.test.ts
  * opts in). Jest runs a project's globalSetup only when one of its tests is selected.
+ *
+ * A third, `reliability` (test/reliability: crashes, outages, faults, batches), takes
+ * minutes, so plain `npm test` leaves it out: it is there only when asked for, with
+ * `npm run test:reliability` (`--selectProjects reliability`) or a path under test/reliability.
  */
+const reliabilityAsked = process.argv.some(
+  (arg) => /(^|=|,)reliability$/.test(arg) || arg.includes('test/reliability'),
+);
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
@@ -19,7 +26,7 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['\\.temporal\\.test\\.ts$'],
+      testPathIgnorePatterns: ['\\.temporal\\.test\\.ts$', '/test/reliability/'],
     },
     {
       ...common,
@@ -28,5 +35,16 @@ module.exports = {
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },
+    ...(reliabilityAsked
+      ? [
+          {
+            ...common,
+            displayName: 'reliability',
+            testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
+            globalSetup: '<rootDir>/test/setup/global-setup.ts',
+            globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+          },
+        ]
+      : []),
   ],
 };

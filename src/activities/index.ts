@@ -6,6 +6,7 @@ import type { SuperOfficeClient } from '../superoffice/client';
 import { fetchContractActivity } from './fetch-contract';
 import { recordOutcomeActivity } from './record-outcome';
 import { resolvePlanActivity } from './resolve-plan';
+import { withCallRetries } from './retry-transient-calls';
 import { updateEntityActivity } from './update-entity';
 import { updateProductsActivity } from './update-products';
 
@@ -24,17 +25,19 @@ export function createSuperOfficeActivities(deps: {
   logger: Logger;
   catalog?: CatalogCache;
 }) {
-  const catalog = deps.catalog ?? new CatalogCache(deps.superoffice);
-  const updateEntity = updateEntityActivity(deps);
+  // Every repeatable SuperOffice call is retried briefly before its failure fails an attempt.
+  const retrying = { ...deps, superoffice: withCallRetries(deps.superoffice) };
+  const catalog = deps.catalog ?? new CatalogCache(retrying.superoffice);
+  const updateEntity = updateEntityActivity(retrying);
   return {
-    resolvePlan: resolvePlanActivity({ ...deps, catalog }),
+    resolvePlan: resolvePlanActivity({ ...retrying, catalog }),
     // One implementation, three activity names: each record type gets its own retry
     // policy in the workflow and its own row in the Temporal Web UI.
     updateSale: updateEntity,
     updateCompany: updateEntity,
     updateContact: updateEntity,
-    updateProducts: updateProductsActivity(deps),
-    recordOutcome: recordOutcomeActivity(deps),
+    updateProducts: updateProductsActivity(retrying),
+    recordOutcome: recordOutcomeActivity(retrying),
   };
 }
 

@@ -94,13 +94,19 @@ describe('environment', () => {
   });
 
   it('reads per-step retry policies, and explains a bad one', () => {
-    const s = loadSettings({ SMART_SYNC_RETRY_POLICIES: '{"company":{"maximumAttempts":3,"initialIntervalMs":500}}' });
+    const s = loadSettings({
+      SMART_SYNC_RETRY_POLICIES: '{"company":{"maximumAttempts":3,"initialIntervalMs":500}}',
+    });
     expect(s.retryPolicies).toEqual({ company: { maximumAttempts: 3, initialIntervalMs: 500 } });
-    expect(problems({ SMART_SYNC_RETRY_POLICIES: '{company:' })[0]).toMatch(/SMART_SYNC_RETRY_POLICIES must be JSON/);
+    expect(problems({ SMART_SYNC_RETRY_POLICIES: '{company:' })[0]).toMatch(
+      /SMART_SYNC_RETRY_POLICIES must be JSON/,
+    );
     expect(problems({ SMART_SYNC_RETRY_POLICIES: '{"compnay":{"maximumAttempts":3}}' })[0]).toMatch(
       /SMART_SYNC_RETRY_POLICIES: .*steps: fetchContract, plan, sale, company/,
     );
-    expect(problems({ SMART_SYNC_RETRY_POLICIES: '{"sale":{"maximumAttempts":-1}}' })[0]).toMatch(/sale\.maximumAttempts/);
+    expect(problems({ SMART_SYNC_RETRY_POLICIES: '{"sale":{"maximumAttempts":-1}}' })[0]).toMatch(
+      /sale\.maximumAttempts/,
+    );
   });
 
   it('never echoes a secret value in its messages', () => {
