@@ -622,7 +622,8 @@ describe('seed, reset and state', () => {
     await ctl('PUT', '/webhook', { retryScale: 1 }); // next retry in 1 s
     emu.sign(DEMO_CONTRACT_ID);
     const deliveriesBefore = emu.emulator.deliveries();
-    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && receiver.received.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect(receiver.received).toHaveLength(1);
 
     expect((await ctl('POST', '/reset')).status).toBe(200);
@@ -649,13 +650,15 @@ describe('seed, reset and state', () => {
 describe('closing', () => {
   it('stops pending retries, so no call is made after close', async () => {
     const own = await startWebhookReceiver(() => 500);
-    const other = await startOneflowEmulator({ webhookUrl: own.url, retryScale: 0.05 });
+    // Unscaled: the 2nd attempt is due 1 s after the 1st, time enough to close in between
+    // however slow a loaded machine is to deliver the 1st.
+    const other = await startOneflowEmulator({ webhookUrl: own.url, retryScale: 1 });
     try {
       other.sign(DEMO_CONTRACT_ID);
-      await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && own.received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
       expect(own.received).toHaveLength(1);
       await other.close();
-      await new Promise((r) => setTimeout(r, 150)); // the 2nd attempt was due after 50 ms
+      await new Promise((r) => setTimeout(r, 1_300));
       expect(own.received).toHaveLength(1);
       expect(other.emulator.deliveries()[0]!.status).toBe('cancelled');
     } finally {
