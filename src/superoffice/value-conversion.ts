@@ -4,7 +4,7 @@ import type { CatalogProperty } from './field-catalog';
  * Turns a Oneflow value (data fields are strings as the user typed them; checkboxes
  * "0"/"1") into the JSON value to PATCH into a SuperOffice property.
  *
- * Wire format (docs/helper-brief.md, "Custom-field values on the wire"): custom fields
+ * Wire format (docs/decisions.md, "Custom-field values on the wire"): custom fields
  * (udefs and extra fields) take plain strings: text as is, Number "43", Decimal "12.5",
  * Date "2026-12-15", Checkbox "1"/"0", List the item id ("3"); a DateTime extra field the
  * ISO date-time. Standard fields keep their JSON types: numbers for Amount/Probability,

@@ -8,7 +8,7 @@ const get = async (path: string) => (await ctx.so.api<Json>('GET', path)).body;
 const setCustom = (path: string, field: string, value: unknown) =>
   patch(path, [{ op: 'replace', path: `CustomFields/${field}`, value }]);
 
-describe('values: plain or encoded in, encoded out (helper-brief wire format)', () => {
+describe('values: plain or encoded in, encoded out (docs/decisions.md wire format)', () => {
   it.each([
     ['Sale', 'SuperOffice:1', 'Nordlys ref 17', 'Nordlys ref 17'],
     ['Sale', 'SuperOffice:2', '2026-12-15', '[D:2026.12.15]'],

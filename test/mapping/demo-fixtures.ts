@@ -1,5 +1,5 @@
 /**
- * The demo data of docs/helper-brief.md as plain data, shared by the mapping, catalog and
+ * The demo data of docs/decisions.md as plain data, shared by the mapping, catalog and
  * conversion tests. Built fresh by each function so a test cannot leak changes into another.
  */
 import type { MappingDocument } from '../../src/config/mapping-document';

@@ -1,7 +1,7 @@
 import type { OneflowSeedInput } from './seed-document';
 
 /**
- * The demo account (docs/helper-brief.md, "Demo data"): contract 9001 links to SuperOffice
+ * The demo account (docs/decisions.md, "Demo data"): contract 9001 links to SuperOffice
  * Sale 2001 and Company 101 and waits for signatures; 9002 is a draft of the same deal that
  * was never sent, so a sync for it must stop at the "is it signed?" check.
  */

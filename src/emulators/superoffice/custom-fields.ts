@@ -3,7 +3,7 @@
  * their metadata, the three dictionaries an entity shows them in, and the value encoding.
  *
  * Sources: reference/superoffice-api.md §3.2 (dictionaries, sibling keys, encoded values) and
- * §3.3 (metadata shapes); the wire format decided in docs/helper-brief.md "Custom-field values on
+ * §3.3 (metadata shapes); the wire format decided in docs/decisions.md "Custom-field values on
  * the wire": writes may be plain ("43", "12.5", "2026-12-15", "1", list item id "3") or encoded
  * ("[I:43]", "[F:12.5]", "[D:2026.12.15]"); reads are always encoded, text plain.
  */

@@ -7,7 +7,7 @@ import {
 import type { SuperOfficeSeed } from './seed-schema';
 
 /**
- * The demo data set (docs/helper-brief.md "Demo data"): the ids, names and custom fields the
+ * The demo data set (docs/decisions.md "Demo data"): the ids, names and custom fields the
  * Oneflow demo contract and the demo mapping refer to. The quote's totals are computed with
  * the emulator's own arithmetic, so that the Sale's Amount equals the likely alternative's total.
  */

@@ -36,7 +36,7 @@ export function notFound(entity: string, id: number | string): SoApiError {
   return new SoApiError(404, 'SoNotFoundException', `${entity} id ${id} not found`);
 }
 
-/** A value that does not fit its field (helper-brief "Custom-field values on the wire"). */
+/** A value that does not fit its field (docs/decisions.md "Custom-field values on the wire"). */
 export function validationError(message: string): SoApiError {
   return new SoApiError(400, 'ValidationException', message);
 }
