@@ -2,6 +2,7 @@ import { ApiError } from '../http/api-error';
 import type { Logger } from '../logging/logger';
 import type { ContractFacts } from '../mapping/contract-facts';
 import type { PropertyResult, ResourceResult } from '../mapping/outcome';
+import { resourceStatus } from '../mapping/outcome-status';
 import { type ContactPlan, type PropertyChange, type ResourcePlan, planSync } from '../mapping/plan';
 import { matchProductsToQuoteLines, type QuoteLineChanges } from '../mapping/quote-matching';
 import type { SuperOfficeClient } from '../superoffice/client';
@@ -76,20 +77,9 @@ function settled(
   properties: PropertyResult[],
   error?: string,
 ): ResourceResult {
-  const failed = error !== undefined || properties.some((p) => p.status === 'failed');
-  const anyWrite = properties.some((p) => p.status === 'written');
   return {
     ...base,
-    status:
-      error !== undefined
-        ? 'failed'
-        : anyWrite
-          ? 'updated'
-          : failed
-            ? 'failed'
-            : properties.some((p) => p.status === 'unchanged')
-              ? 'unchanged'
-              : 'skipped',
+    status: resourceStatus(properties, error),
     ...(error !== undefined ? { error } : {}),
     properties,
   };

@@ -1,6 +1,7 @@
 import { ApiError } from '../http/api-error';
 import type { Logger } from '../logging/logger';
 import type { PropertyResult, ResourceResult } from '../mapping/outcome';
+import { resourceStatus } from '../mapping/outcome-status';
 import { type PropertyChange, toJsonPatch } from '../mapping/plan';
 import type { SuperOfficeClient } from '../superoffice/client';
 import type { EntityUpdate } from '../workflows/sync-types';
@@ -87,7 +88,7 @@ export function updateEntityActivity(deps: { superoffice: SuperOfficeClient; log
     );
     return {
       ...base,
-      status: anyWritten ? 'updated' : all.some((p) => p.status === 'failed') ? 'failed' : 'unchanged',
+      status: resourceStatus(all),
       ...(anyWritten ? {} : { error: 'SuperOffice refused every value' }),
       properties: all,
     };

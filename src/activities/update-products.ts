@@ -1,6 +1,7 @@
 import { ApiError } from '../http/api-error';
 import type { Logger } from '../logging/logger';
 import type { PropertyResult, ResourceResult } from '../mapping/outcome';
+import { resourceStatus } from '../mapping/outcome-status';
 import type { SuperOfficeClient } from '../superoffice/client';
 import type { ProductsUpdate } from '../workflows/sync-types';
 import { activityLogger } from './activity-logger';
@@ -54,7 +55,7 @@ export function updateProductsActivity(deps: { superoffice: SuperOfficeClient; l
       return {
         type: 'Products',
         id: update.saleId,
-        status: anyWritten ? 'updated' : all.some((p) => p.status === 'failed') ? 'failed' : 'unchanged',
+        status: resourceStatus(all),
         properties: all,
       };
     } catch (err) {

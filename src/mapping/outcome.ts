@@ -1,4 +1,5 @@
 import { classifyProperty } from '../config/mapping-document';
+import { isFailedResource, outcomeStatus } from './outcome-status';
 
 /**
  * The texts of the outcome Activities recorded in SuperOffice (product brief, "The flow",
@@ -111,10 +112,6 @@ function propertyName(p: PropertyResult, type: ResourceType): string {
   return p.property;
 }
 
-function isFailed(r: ResourceResult): boolean {
-  return r.status === 'failed' || r.properties.some((p) => p.status === 'failed');
-}
-
 function successLine(r: ResourceResult): string {
   const written = r.properties
     .filter((p) => p.status === 'written')
@@ -153,7 +150,7 @@ const noteLines = (notes: readonly string[] | undefined) => (notes ?? []).map((n
 export function describeOutcome(result: SyncResult): Outcome {
   const resources = sortResources(result.resources);
   const updated = resources.filter((r) => r.status === 'updated');
-  const failed = resources.filter(isFailed);
+  const failed = resources.filter(isFailedResource);
   const updatedTypes = byTypeOrder(updated.map((r) => r.type));
   const failedTypes = byTypeOrder(failed.map((r) => r.type));
   const activities: OutcomeActivity[] = [];
@@ -173,14 +170,10 @@ export function describeOutcome(result: SyncResult): Outcome {
     activities.push({ kind: 'failure', description: lines.join('\n') });
   }
 
-  let status: OutcomeStatus;
-  if (failed.length > 0) status = updated.length > 0 ? 'partially_failed' : 'failed';
-  else if (updated.length > 0) status = 'succeeded';
-  else if (result.nothingToSync !== undefined) {
-    status = 'nothing_to_sync';
+  const status = outcomeStatus(resources, result.nothingToSync);
+  if (status === 'nothing_to_sync') {
     activities.push({ kind: 'info', description: `${NOTHING_TO_SYNC_PREFIX} ${result.nothingToSync}.` });
-  } else {
-    status = 'unchanged';
+  } else if (status === 'unchanged') {
     const lines = [UNCHANGED_TEXT, ...skippedLines(resources), ...noteLines(result.notes)];
     activities.push({ kind: 'info', description: lines.join('\n') });
   }

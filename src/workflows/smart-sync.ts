@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OneflowActivities, SuperOfficeActivities } from '../activities';
+import { outcomeStatus } from '../mapping/outcome-status';
 import { OUTCOME, SALE_ID } from '../temporal/search-attributes';
 import { oneflowTaskQueue } from '../temporal/task-queues';
 import { activityOptions } from './activity-options';
@@ -51,16 +52,6 @@ function failedEntity(update: EntityUpdate, error: string): ResourceResult {
       ...update.planned,
     ],
   };
-}
-
-/** Only used when no outcome could be recorded; recordOutcome decides it otherwise. */
-function fallbackOutcome(resources: ResourceResult[]): Outcome {
-  const failed = resources.some(
-    (r) => r.status === 'failed' || r.properties.some((p) => p.status === 'failed'),
-  );
-  const updated = resources.some((r) => r.status === 'updated');
-  if (failed) return updated ? 'partially_failed' : 'failed';
-  return updated ? 'succeeded' : 'unchanged';
 }
 
 /**
@@ -193,6 +184,7 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
     return finish(recorded.status);
   } catch (err) {
     result.activities = { appointmentIds: [], notRecordedReason: describeFailure(err).message };
-    return finish(fallbackOutcome(result.resources));
+    // recordOutcome decides the outcome; when it could not run, the same rules decide here.
+    return finish(outcomeStatus(result.resources));
   }
 }
