@@ -7,9 +7,9 @@ import { createOneflowActivities, createSuperOfficeActivities } from '../src/act
 import { parseMappingDocumentText } from '../src/config/mapping-document';
 import { createLogger } from '../src/logging/logger';
 import { OneflowClient } from '../src/oneflow/client';
-import { SqliteSettingsStore } from '../src/settings/sqlite-settings-store';
+import { SqliteMappingStore } from '../src/mapping-store/sqlite-mapping-store';
 import { SuperOfficeClient } from '../src/superoffice/client';
-import type { ResourceResult } from '../src/workflows/sync-types';
+import type { ResourceResult } from '../src/workflow-contract';
 
 /**
  * The baseline: the same syncs, making the same HTTP calls to the same emulators through
@@ -73,14 +73,14 @@ async function runBaseline(config: BaselineConfig): Promise<BaselineResult> {
   const logger = createLogger('silent');
   const mapping = parseMappingDocumentText(readFileSync(config.mappingFile, 'utf8'));
   if (!mapping.ok) throw new Error(`${config.mappingFile}: ${mapping.errors.join('; ')}`);
-  // The same settings store the service uses, so that reading the mapping costs the same.
+  // The same mapping store the service uses, so that reading the mapping costs the same.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'smart-sync-baseline-'));
-  const settings = await SqliteSettingsStore.open(path.join(dir, 'settings.db'));
-  await settings.setMappingDocument(mapping.value);
+  const mappingStore = await SqliteMappingStore.open(path.join(dir, 'settings.db'));
+  await mappingStore.setMappingDocument(mapping.value);
   const superoffice = new SuperOfficeClient(config.superoffice);
   const activities = {
     ...createOneflowActivities({ oneflow: new OneflowClient(config.oneflow), logger }),
-    ...createSuperOfficeActivities({ superoffice, settings, logger }),
+    ...createSuperOfficeActivities({ superoffice, mappingStore, logger }),
   };
 
   const failures: string[] = [];
@@ -109,7 +109,7 @@ async function runBaseline(config: BaselineConfig): Promise<BaselineResult> {
   );
   const durationMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
-  await settings.close();
+  await mappingStore.close();
   rmSync(dir, { recursive: true, force: true });
   return {
     syncs: latenciesMs.length,

@@ -13,7 +13,7 @@ export interface LoadPhase {
   webhooksAnsweredInSeconds: number;
   syncsPerSecond: number;
   steadySyncsPerSecond: number | null;
-  duplicateActivities: number;
+  duplicateAppointments: number;
   /** CPU time per sync of each process, while the phase ran. */
   cpuMsPerSync: Record<string, number>;
 }
@@ -124,7 +124,9 @@ export function markdownReport(r: BenchResults): string {
     );
   }
   const duplicates =
-    throughput.duplicateActivities + (paced?.duplicateActivities ?? 0) + (burst?.duplicateActivities ?? 0);
+    throughput.duplicateAppointments +
+    (paced?.duplicateAppointments ?? 0) +
+    (burst?.duplicateAppointments ?? 0);
   const refused = throughput.webhooksRefused + (paced?.webhooksRefused ?? 0) + (burst?.webhooksRefused ?? 0);
   rows.push(
     ['Peak memory (RSS), Smart Sync process: workers + HTTP server', `${r.peakMemoryMb.service} MB`],

@@ -263,7 +263,7 @@ function summarise(
     ),
     syncsPerSecond: round(completions.length / seconds, 2),
     steadySyncsPerSecond: steadySeconds > 0 ? round((0.8 * completions.length) / steadySeconds, 2) : null,
-    duplicateActivities: watcher.duplicates,
+    duplicateAppointments: watcher.duplicates,
     cpuMsPerSync,
   };
 }

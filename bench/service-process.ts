@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadSettings } from '../src/config/env';
+import { loadEnvironment } from '../src/config/env';
 import { createLogger } from '../src/logging/logger';
 import { startService } from '../src/runtime/service';
 
@@ -22,8 +22,8 @@ export type ServiceMessage =
 
 async function main(): Promise<void> {
   const overrides = overridesSchema.parse(JSON.parse(process.env.BENCH_SERVICE_OVERRIDES ?? '{}'));
-  const settings = loadSettings(process.env);
-  const service = await startService(settings, createLogger(settings.logLevel), overrides);
+  const environment = loadEnvironment(process.env);
+  const service = await startService(environment, createLogger(environment.logLevel), overrides);
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= service.stop().finally(() => process.exit(0));

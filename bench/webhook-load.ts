@@ -166,18 +166,18 @@ export interface Verification {
 
 /** Checks SuperOffice itself: every Sale has its PO number and exactly one success Activity. */
 export function verifySuperOffice(store: SuperOfficeStore, contracts: BenchContract[]): Verification {
-  const activities = new Map<number, string[]>();
+  const appointments = new Map<number, string[]>();
   for (const a of store.entities.Appointment.values()) {
     const saleId = (a.doc.Sale as { SaleId?: number } | undefined)?.SaleId;
     if (saleId === undefined) continue;
-    activities.set(saleId, [...(activities.get(saleId) ?? []), String(a.doc.Description ?? '')]);
+    appointments.set(saleId, [...(appointments.get(saleId) ?? []), String(a.doc.Description ?? '')]);
   }
   const problems: string[] = [];
   let synced = 0;
   for (const c of contracts) {
     const sale = store.entity('Sale', c.saleId)?.doc;
     const company = store.entity('Contact', c.companyId)?.doc;
-    const mine = activities.get(c.saleId) ?? [];
+    const mine = appointments.get(c.saleId) ?? [];
     const wrong: string[] = [];
     if (sale?.Number !== c.poNumber) wrong.push(`Sale Number is ${JSON.stringify(sale?.Number)}`);
     if (company?.OrgNr !== '987654321') wrong.push(`Company OrgNr is ${JSON.stringify(company?.OrgNr)}`);

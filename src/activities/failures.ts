@@ -1,19 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { ApiError, type ApiErrorKind } from '../http/api-error';
-
-/** Temporal failure types, matched by the workflow's nonRetryableErrorTypes. */
-const FAILURE_TYPE: Record<ApiErrorKind, string> = {
-  unauthorized: 'Unauthorized',
-  forbidden: 'Forbidden',
-  not_found: 'NotFound',
-  conflict: 'Conflict',
-  rejected: 'Rejected',
-  rate_limited: 'RateLimited',
-  server_error: 'ServerError',
-  timeout: 'Timeout',
-  network: 'Network',
-  invalid_response: 'InvalidResponse',
-};
+import { ApiError, failureTypeOf } from '../http/api-error';
+import { FAILURE, type FailureType } from '../workflow-contract';
 
 /**
  * Turns a client error into the failure Temporal acts on: errors retrying cannot fix
@@ -24,7 +11,7 @@ export function toActivityFailure(err: unknown, context?: string): ApplicationFa
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof ApiError) {
     return ApplicationFailure.create({
-      type: FAILURE_TYPE[err.kind],
+      type: failureTypeOf(err.kind),
       message: context ? `${context}: ${err.message}` : err.message,
       nonRetryable: !err.retryable,
       // A Retry-After of 0 means "now": leave the delay to the retry policy.
@@ -35,11 +22,11 @@ export function toActivityFailure(err: unknown, context?: string): ApplicationFa
   // An unknown error is most likely a bug: retrying will not fix it, but the policy's
   // attempts bound the cost, and a failure here should not hide a transient cause.
   return ApplicationFailure.create({
-    type: 'Unexpected',
+    type: FAILURE.Unexpected,
     message: context ? `${context}: ${message}` : message,
   });
 }
 
-export function nonRetryable(type: string, message: string): ApplicationFailure {
+export function nonRetryable(type: FailureType, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true });
 }

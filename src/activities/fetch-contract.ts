@@ -1,9 +1,10 @@
 import { ApiError } from '../http/api-error';
 import type { Logger } from '../logging/logger';
 import type { OneflowClient } from '../oneflow/client';
-import { type ContractFacts, toContractFacts } from '../mapping/contract-facts';
+import { toContractFacts } from '../mapping/contract-facts';
 import { activityLogger } from './activity-logger';
 import { nonRetryable, toActivityFailure } from './failures';
+import { FAILURE, type ContractFacts } from '../workflow-contract';
 
 /**
  * Step 1: the contract, from the Oneflow API. The webhook body is trusted for nothing
@@ -17,7 +18,7 @@ export function fetchContractActivity(deps: { oneflow: OneflowClient; logger: Lo
     } catch (err) {
       if (err instanceof ApiError && err.kind === 'not_found') {
         throw nonRetryable(
-          'ContractNotFound',
+          FAILURE.ContractNotFound,
           `Oneflow has no contract ${contractId} (or the API token cannot see it)`,
         );
       }
@@ -25,7 +26,7 @@ export function fetchContractActivity(deps: { oneflow: OneflowClient; logger: Lo
     }
     if (contract.state !== 'signed') {
       throw nonRetryable(
-        'ContractNotSigned',
+        FAILURE.ContractNotSigned,
         `contract ${contractId} is "${contract.state}" in Oneflow, not signed by all parties; nothing was written`,
       );
     }

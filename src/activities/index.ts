@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger';
 import type { OneflowClient } from '../oneflow/client';
-import type { SettingsStore } from '../settings/settings-store';
+import type { MappingStore } from '../mapping-store/mapping-store';
 import { CatalogCache } from '../superoffice/catalog-loader';
 import type { SuperOfficeClient } from '../superoffice/client';
 import { fetchContractActivity } from './fetch-contract';
@@ -9,22 +9,23 @@ import { resolvePlanActivity } from './resolve-plan';
 import { withCallRetries } from './retry-transient-calls';
 import { updateEntityActivity } from './update-entity';
 import { updateProductsActivity } from './update-products';
+import type { OneflowActivities, SuperOfficeActivities } from '../workflow-contract';
 
 /**
  * Activities are built from their dependencies, so tests hand them clients pointed at
  * the emulators instead of mocking modules. Oneflow's are separate because they run on
  * their own, rate-limited task queue.
  */
-export function createOneflowActivities(deps: { oneflow: OneflowClient; logger: Logger }) {
+export function createOneflowActivities(deps: { oneflow: OneflowClient; logger: Logger }): OneflowActivities {
   return { fetchSignedContract: fetchContractActivity(deps) };
 }
 
 export function createSuperOfficeActivities(deps: {
   superoffice: SuperOfficeClient;
-  settings: SettingsStore;
+  mappingStore: MappingStore;
   logger: Logger;
   catalog?: CatalogCache;
-}) {
+}): SuperOfficeActivities {
   // Every repeatable SuperOffice call is retried briefly before its failure fails an attempt.
   const retrying = { ...deps, superoffice: withCallRetries(deps.superoffice) };
   const catalog = deps.catalog ?? new CatalogCache(retrying.superoffice);
@@ -40,6 +41,3 @@ export function createSuperOfficeActivities(deps: {
     recordOutcome: recordOutcomeActivity(retrying),
   };
 }
-
-export type OneflowActivities = ReturnType<typeof createOneflowActivities>;
-export type SuperOfficeActivities = ReturnType<typeof createSuperOfficeActivities>;

@@ -1,32 +1,11 @@
 import type { Logger } from '../logging/logger';
-import {
-  describeOutcome,
-  type OutcomeActivity,
-  type OutcomeStatus,
-  type ResourceResult,
-} from '../mapping/outcome';
+import { describeOutcome, type OutcomeAppointment } from '../mapping/outcome';
 import type { SuperOfficeClient } from '../superoffice/client';
-import type { Trigger } from '../workflows/sync-types';
 import { activityLogger } from './activity-logger';
 import { toActivityFailure } from './failures';
+import type { RecordedOutcome, RecordOutcomeInput } from '../workflow-contract';
 
-export interface RecordOutcomeInput {
-  contractId: number;
-  saleId: number;
-  companyId?: number;
-  personIds: number[];
-  resources: ResourceResult[];
-  notes: string[];
-  nothingToSync?: string;
-  run: { workflowId: string; runId: string; trigger: Trigger };
-}
-
-export interface RecordedOutcome {
-  status: OutcomeStatus;
-  appointmentIds: number[];
-}
-
-const TITLE: Record<OutcomeActivity['kind'], string> = {
+const TITLE: Record<OutcomeAppointment['kind'], string> = {
   success: 'Smart sync: SuperOffice updated from the signed contract',
   failure: 'Smart sync: some updates failed',
   info: 'Smart sync: nothing updated',
@@ -37,7 +16,7 @@ const TITLE: Record<OutcomeActivity['kind'], string> = {
  * how a retry of this step recognises an Activity it already created (the create call
  * succeeded but its answer was lost), so the Sale never gets the same Activity twice.
  */
-function runReference(input: RecordOutcomeInput, kind: OutcomeActivity['kind']): string {
+function runReference(input: RecordOutcomeInput, kind: OutcomeAppointment['kind']): string {
   return `Oneflow contract ${input.contractId} · ${input.run.trigger} run ${input.run.workflowId}/${input.run.runId} · ${kind}`;
 }
 
@@ -45,7 +24,10 @@ function runReference(input: RecordOutcomeInput, kind: OutcomeActivity['kind']):
 export function recordOutcomeActivity(deps: { superoffice: SuperOfficeClient; logger: Logger }) {
   const so = deps.superoffice;
 
-  async function existingReferences(saleId: number, references: string[]): Promise<Map<string, number>> {
+  async function findRecordedAppointments(
+    saleId: number,
+    references: string[],
+  ): Promise<Map<string, number>> {
     const found = new Map<string, number>();
     const rows = (await so.listSaleActivities(saleId)).filter(
       (r) => r.entityName.toLowerCase() === 'appointment',
@@ -71,15 +53,15 @@ export function recordOutcomeActivity(deps: { superoffice: SuperOfficeClient; lo
     });
     const log = activityLogger(deps.logger, { contractId: input.contractId, saleId: input.saleId });
     try {
-      const references = outcome.activities.map((a) => runReference(input, a.kind));
-      const existing = await existingReferences(input.saleId, references);
+      const references = outcome.appointments.map((a) => runReference(input, a.kind));
+      const existing = await findRecordedAppointments(input.saleId, references);
       const appointmentIds: number[] = [];
-      for (const [index, activity] of outcome.activities.entries()) {
+      for (const [index, appointment] of outcome.appointments.entries()) {
         const reference = references[index]!;
         const already = existing.get(reference);
         if (already !== undefined) {
           deps.logger.info(
-            { appointmentId: already, kind: activity.kind },
+            { appointmentId: already, kind: appointment.kind },
             'outcome Activity already recorded by an earlier attempt',
           );
           appointmentIds.push(already);
@@ -87,8 +69,8 @@ export function recordOutcomeActivity(deps: { superoffice: SuperOfficeClient; lo
         }
         const now = new Date().toISOString().slice(0, 19);
         const created = await so.createAppointment({
-          Title: TITLE[activity.kind],
-          Description: `${activity.description}\n\n${reference}`,
+          Title: TITLE[appointment.kind],
+          Description: `${appointment.description}\n\n${reference}`,
           StartDate: now,
           EndDate: now,
           Type: 'Note',
@@ -98,7 +80,10 @@ export function recordOutcomeActivity(deps: { superoffice: SuperOfficeClient; lo
           ...(input.personIds[0] !== undefined ? { Person: { PersonId: input.personIds[0] } } : {}),
         });
         appointmentIds.push(created.AppointmentId);
-        log.info({ appointmentId: created.AppointmentId, kind: activity.kind }, 'outcome Activity recorded');
+        log.info(
+          { appointmentId: created.AppointmentId, kind: appointment.kind },
+          'outcome Activity recorded',
+        );
       }
       log.info(
         { outcome: outcome.status },

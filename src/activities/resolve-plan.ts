@@ -1,88 +1,37 @@
 import { ApiError } from '../http/api-error';
 import type { Logger } from '../logging/logger';
-import type { ContractFacts } from '../mapping/contract-facts';
-import type { PropertyResult, ResourceResult } from '../mapping/outcome';
-import { resourceStatus } from '../mapping/outcome-status';
-import { type ContactPlan, type PropertyChange, type ResourcePlan, planSync } from '../mapping/plan';
-import { matchProductsToQuoteLines, type QuoteLineChanges } from '../mapping/quote-matching';
+import { type ContactPlan, planSync } from '../mapping/plan';
+import { personFoundByEmail, personInCompany, type ParticipantMatch } from '../mapping/participant-match';
+import {
+  hasWork,
+  matchedProductResults,
+  partitionChanges,
+  plannedProperties,
+  productFailureResults,
+  settled,
+} from '../mapping/planned-results';
+import { quoteLineWrite } from '../mapping/product-lines';
+import { matchProductsToQuoteLines } from '../mapping/quote-matching';
 import type { SuperOfficeClient } from '../superoffice/client';
 import type { CatalogCache } from '../superoffice/catalog-loader';
 import type { PersonMatch } from '../superoffice/entities';
-import { currentValueMatches, readCurrentValue } from '../superoffice/value-conversion';
-import type { SettingsStore } from '../settings/settings-store';
-import type { EntityUpdate, ProductsUpdate, QuoteLineWrite, ResolvedPlan } from '../workflows/sync-types';
+import type { MappingStore } from '../mapping-store/mapping-store';
 import { activityLogger } from './activity-logger';
 import { nonRetryable, toActivityFailure } from './failures';
+import {
+  FAILURE,
+  type ContractFacts,
+  type EntityUpdate,
+  type ProductsUpdate,
+  type ResolvedPlan,
+  type ResourceResult,
+} from '../workflow-contract';
 
 export interface ResolvePlanDeps {
   superoffice: SuperOfficeClient;
-  settings: SettingsStore;
+  mappingStore: MappingStore;
   catalog: CatalogCache;
   logger: Logger;
-}
-
-type Entity = Record<string, unknown>;
-
-function plannedProperties(plan: ResourcePlan): PropertyResult[] {
-  return [
-    ...plan.skipped.map((s) => ({
-      property: s.property,
-      label: s.label,
-      status: 'skipped' as const,
-      source: s.source,
-      reason: s.reason,
-    })),
-    ...plan.failures.map((f) => ({
-      property: f.property,
-      label: f.label,
-      status: 'failed' as const,
-      source: f.source,
-      reason: f.reason,
-    })),
-  ];
-}
-
-/**
- * Splits changes into those SuperOffice already has (reported as unchanged) and those to
- * write. Done here, before any write, so that a retried update reports what it wrote
- * even when its first attempt was applied and only the answer got lost.
- */
-function partition(
-  entity: Entity,
-  changes: PropertyChange[],
-): { write: PropertyChange[]; unchanged: PropertyResult[] } {
-  const write: PropertyChange[] = [];
-  const unchanged: PropertyResult[] = [];
-  for (const c of changes) {
-    if (currentValueMatches(c, c.value, readCurrentValue(entity, c.patchPath))) {
-      unchanged.push({
-        property: c.property,
-        label: c.label,
-        status: 'unchanged',
-        display: c.display,
-        source: c.source,
-      });
-    } else write.push(c);
-  }
-  return { write, unchanged };
-}
-
-function hasWork(plan: ResourcePlan): boolean {
-  return plan.changes.length + plan.skipped.length + plan.failures.length > 0 || plan.failure !== undefined;
-}
-
-/** A resource whose fate is known before any write. */
-function settled(
-  base: Omit<ResourceResult, 'status' | 'properties'>,
-  properties: PropertyResult[],
-  error?: string,
-): ResourceResult {
-  return {
-    ...base,
-    status: resourceStatus(properties, error),
-    ...(error !== undefined ? { error } : {}),
-    properties,
-  };
 }
 
 async function getOrNull<T>(load: () => Promise<T>): Promise<T | null> {
@@ -92,20 +41,6 @@ async function getOrNull<T>(load: () => Promise<T>): Promise<T | null> {
     if (err instanceof ApiError && err.kind === 'not_found') return null;
     throw err;
   }
-}
-
-function formatNumber(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(2);
-}
-
-function describeLine(changes: QuoteLineChanges): string {
-  const parts: string[] = [];
-  if (changes.Quantity !== undefined) parts.push(`quantity ${formatNumber(changes.Quantity)}`);
-  if (changes.UnitListPrice !== undefined) parts.push(`unit price ${formatNumber(changes.UnitListPrice)}`);
-  if (changes.DiscountPercent !== undefined)
-    parts.push(`discount ${formatNumber(changes.DiscountPercent)} %`);
-  if (changes.DiscountAmount !== undefined) parts.push(`discount ${formatNumber(changes.DiscountAmount)}`);
-  return parts.join(', ');
 }
 
 /**
@@ -121,28 +56,11 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
     contact: ContactPlan,
     companyId: number | undefined,
     companyPersons: PersonMatch[],
-  ): Promise<{ person: PersonMatch } | { error: string }> {
-    const email = contact.email!.toLowerCase();
-    const inCompany = companyPersons.filter((p) => p.email.toLowerCase() === email);
-    if (inCompany.length >= 1) return { person: inCompany[0]! };
-    // The archive filter matches any of a person's addresses, while a row shows only the
-    // first one: trust the filter, and do not compare the row's address again.
-    const anywhere = [
-      ...new Map((await superoffice.findPersonsByEmail(contact.email!)).map((p) => [p.personId, p])).values(),
-    ];
-    const ofCompany = anywhere.filter((p) => companyId !== undefined && p.contactId === companyId);
-    if (ofCompany.length >= 1) return { person: ofCompany[0]! };
-    if (anywhere.length === 1) return { person: anywhere[0]! };
-    if (anywhere.length === 0) {
-      return {
-        error: `no SuperOffice Contact has the email ${contact.email} of participant #${contact.participant}`,
-      };
-    }
-    return {
-      error: `${anywhere.length} SuperOffice Contacts outside the Company have the email ${contact.email} (Contacts ${anywhere
-        .map((m) => m.personId)
-        .join(', ')}); Smart Sync does not guess which one is participant #${contact.participant}`,
-    };
+  ): Promise<ParticipantMatch> {
+    const inCompany = personInCompany(contact.email!, companyPersons);
+    if (inCompany) return { person: inCompany };
+    const participant = { participant: contact.participant, email: contact.email! };
+    return personFoundByEmail(participant, companyId, await superoffice.findPersonsByEmail(contact.email!));
   }
 
   async function planProducts(
@@ -150,12 +68,7 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
     plan: ReturnType<typeof planSync>,
   ): Promise<{ update?: ProductsUpdate; settled?: ResourceResult }> {
     const base = { type: 'Products' as const, id: saleId };
-    const planned: PropertyResult[] = plan.productFailures.map((f) => ({
-      property: f.name,
-      status: 'failed',
-      source: `Oneflow product ${f.oneflowProductId}`,
-      reason: f.reason,
-    }));
+    const planned = productFailureResults(plan.productFailures);
     if (plan.productLines.length === 0) return planned.length > 0 ? { settled: settled(base, planned) } : {};
     const quote = await superoffice.getQuoteEntityFromSaleId(saleId);
     if (!quote || !quote.ActiveQuoteVersionId) {
@@ -179,29 +92,8 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
     }
     const lines = await superoffice.getQuoteLines(alternativeId);
     const match = matchProductsToQuoteLines(plan.productLines, lines);
-    const source = (p: { oneflowProductId: string; customId: string | null }) =>
-      `Oneflow product ${p.customId ? `"${p.customId}"` : p.oneflowProductId}`;
-    const writes: QuoteLineWrite[] = match.updates.map((u) => ({
-      quoteLineId: u.quoteLineId,
-      name: u.product.name,
-      changes: u.changes,
-      changedFields: u.changedFields.map((f) => f.replace(/^QuoteLine\./, '') as keyof QuoteLineChanges),
-      display: describeLine(u.changes),
-      source: source(u.product),
-    }));
-    planned.push(
-      ...match.unchanged.map((u) => ({
-        property: u.product.name,
-        status: 'unchanged' as const,
-        source: source(u.product),
-      })),
-      ...match.unmatched.map((u) => ({
-        property: u.product.name,
-        status: 'failed' as const,
-        source: source(u.product),
-        reason: u.reason,
-      })),
-    );
+    const writes = match.updates.map((u) => quoteLineWrite(u));
+    planned.push(...matchedProductResults(match));
     if (writes.length === 0) return { settled: settled(base, planned) };
     return { update: { saleId, quoteAlternativeId: alternativeId, lines: writes, planned } };
   }
@@ -211,7 +103,7 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
     facts: ContractFacts;
   }): Promise<ResolvedPlan> {
     try {
-      const document = await deps.settings.getMappingDocument();
+      const document = await deps.mappingStore.getMappingDocument();
       if (!document) {
         return {
           contacts: [],
@@ -239,7 +131,7 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
       const sale = await getOrNull(() => superoffice.getSale(plan.saleId!));
       if (!sale) {
         throw nonRetryable(
-          'NotFound',
+          FAILURE.NotFound,
           `the contract links to Sale ${plan.saleId}, which does not exist in SuperOffice`,
         );
       }
@@ -247,7 +139,7 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
 
       // The Sale.
       if (hasWork(plan.sale)) {
-        const { write, unchanged } = partition(sale, plan.sale.changes);
+        const { write, unchanged } = partitionChanges(sale, plan.sale.changes);
         const planned = [...unchanged, ...plannedProperties(plan.sale)];
         if (plan.sale.failure)
           result.settled.push(settled({ type: 'Sale', id: plan.saleId }, planned, plan.sale.failure));
@@ -269,7 +161,7 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
         else if (!company)
           result.settled.push(settled(base, planned, `Company ${companyId} does not exist in SuperOffice`));
         else {
-          const { write, unchanged } = partition(company, plan.company.changes);
+          const { write, unchanged } = partitionChanges(company, plan.company.changes);
           const all = [...unchanged, ...planned];
           if (write.length === 0) result.settled.push(settled(base, all));
           else
@@ -304,7 +196,6 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
           continue;
         }
         const personId = found.person.personId;
-        result.personIds.push(personId);
         const person = await getOrNull(() => superoffice.getPerson(personId));
         if (!person) {
           result.settled.push(
@@ -312,7 +203,9 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
           );
           continue;
         }
-        const { write, unchanged } = partition(person, contact.changes);
+        // Only after the read, so that the outcome Activity links only persons that exist.
+        result.personIds.push(personId);
+        const { write, unchanged } = partitionChanges(person, contact.changes);
         const all = [...unchanged, ...planned];
         const update: EntityUpdate = {
           type: 'Contact',

@@ -1,12 +1,17 @@
 import { ApiError } from '../http/api-error';
 import type { Logger } from '../logging/logger';
-import type { PropertyResult, ResourceResult } from '../mapping/outcome';
-import { resourceStatus } from '../mapping/outcome-status';
-import { type PropertyChange, toJsonPatch } from '../mapping/plan';
+import { toJsonPatch } from '../mapping/plan';
 import type { SuperOfficeClient } from '../superoffice/client';
-import type { EntityUpdate } from '../workflows/sync-types';
 import { activityLogger } from './activity-logger';
 import { nonRetryable, toActivityFailure } from './failures';
+import {
+  FAILURE,
+  type PropertyResult,
+  type ResourceResult,
+  resourceStatus,
+  type PropertyChange,
+  type EntityUpdate,
+} from '../workflow-contract';
 
 type Patch = (id: number, ops: ReturnType<typeof toJsonPatch>) => Promise<unknown>;
 
@@ -43,7 +48,7 @@ export function updateEntityActivity(deps: { superoffice: SuperOfficeClient; log
       properties.push(...update.changes.map(written));
     } catch (err) {
       if (err instanceof ApiError && err.kind === 'not_found') {
-        throw nonRetryable('NotFound', `${what} does not exist in SuperOffice`);
+        throw nonRetryable(FAILURE.NotFound, `${what} does not exist in SuperOffice`);
       }
       if (!(err instanceof ApiError && err.kind === 'rejected'))
         throw toActivityFailure(err, `updating ${what}`);

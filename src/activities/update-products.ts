@@ -1,11 +1,15 @@
 import { ApiError } from '../http/api-error';
 import type { Logger } from '../logging/logger';
-import type { PropertyResult, ResourceResult } from '../mapping/outcome';
-import { resourceStatus } from '../mapping/outcome-status';
 import type { SuperOfficeClient } from '../superoffice/client';
-import type { ProductsUpdate } from '../workflows/sync-types';
 import { activityLogger } from './activity-logger';
 import { nonRetryable, toActivityFailure } from './failures';
+import {
+  FAILURE,
+  type PropertyResult,
+  type ResourceResult,
+  resourceStatus,
+  type ProductsUpdate,
+} from '../workflow-contract';
 
 /**
  * Step 3, the Sale's products: each planned quote line gets its new quantity, unit price
@@ -61,7 +65,7 @@ export function updateProductsActivity(deps: { superoffice: SuperOfficeClient; l
     } catch (err) {
       if (err instanceof ApiError && err.kind === 'not_found') {
         throw nonRetryable(
-          'NotFound',
+          FAILURE.NotFound,
           `the quote of Sale ${update.saleId} changed in SuperOffice: ${err.message}`,
         );
       }

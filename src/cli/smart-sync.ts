@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { ConfigError, loadSettings } from '../config/env';
+import { ConfigError, loadEnvironment } from '../config/env';
 import { createLogger } from '../logging/logger';
 import { describeCliSource, findTemporalCli } from '../temporal/cli-binary';
 
@@ -66,16 +66,16 @@ async function main(argv: string[]): Promise<void> {
   }
   switch (command) {
     case 'start': {
-      let settings;
+      let environment;
       try {
-        settings = loadSettings();
+        environment = loadEnvironment();
       } catch (err) {
         if (err instanceof ConfigError) fail(`Smart Sync cannot start. ${err.message}`);
         throw err;
       }
-      const logger = createLogger(settings.logLevel);
+      const logger = createLogger(environment.logLevel);
       const { runService } = await import('../runtime/service');
-      await runService(settings, logger);
+      await runService(environment, logger);
       return;
     }
     case 'temporal-cli': {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { LEGACY_STEP_KEYS, type LegacyStepKey, STEP_NAMES } from '../workflow-contract';
 
 /**
  * The service's environment, validated once at start-up. Every failure names the
@@ -56,11 +57,14 @@ const stepOptionsSchema = z.strictObject({
   maximumAttempts: z.number().int().min(0).optional(),
 });
 
-/** Retry and timeout overrides per step of the workflow, as JSON. */
-export const retryPoliciesSchema = z.partialRecord(
-  z.enum(['fetchContract', 'plan', 'sale', 'company', 'contact', 'products', 'outcome']),
-  stepOptionsSchema,
-);
+const STEP_KEYS = [...STEP_NAMES, ...(Object.keys(LEGACY_STEP_KEYS) as LegacyStepKey[])] as const;
+
+/**
+ * Retry and timeout overrides per step of the workflow, as JSON, keyed by activity name
+ * (as the Web UI shows them) or by the step keys of version 0.1 (normalizeStepOverrides
+ * folds those in).
+ */
+export const retryPoliciesSchema = z.partialRecord(z.enum(STEP_KEYS), stepOptionsSchema);
 
 const retryPolicies = z.preprocess(
   emptyToUndefined,
@@ -73,7 +77,7 @@ const retryPolicies = z.preprocess(
       } catch {
         ctx.addIssue({
           code: 'custom',
-          message: 'SMART_SYNC_RETRY_POLICIES must be JSON, e.g. {"company":{"maximumAttempts":5}}',
+          message: 'SMART_SYNC_RETRY_POLICIES must be JSON, e.g. {"updateCompany":{"maximumAttempts":5}}',
         });
         return z.NEVER;
       }
@@ -82,7 +86,7 @@ const retryPolicies = z.preprocess(
         const first = parsed.error.issues[0]!;
         ctx.addIssue({
           code: 'custom',
-          message: `SMART_SYNC_RETRY_POLICIES: ${first.path.join('.') || '(root)'}: ${first.message} (steps: fetchContract, plan, sale, company, contact, products, outcome; options: startToCloseTimeoutMs, initialIntervalMs, maximumIntervalMs, backoffCoefficient, maximumAttempts)`,
+          message: `SMART_SYNC_RETRY_POLICIES: ${first.path.join('.') || '(root)'}: ${first.message} (steps, by activity name: ${STEP_NAMES.join(', ')}; or by the 0.1 steps: ${Object.keys(LEGACY_STEP_KEYS).join(', ')}; options: startToCloseTimeoutMs, initialIntervalMs, maximumIntervalMs, backoffCoefficient, maximumAttempts)`,
         });
         return z.NEVER;
       }
@@ -156,7 +160,7 @@ export const envSchema = z
 
 export type RawEnv = z.output<typeof envSchema>;
 
-export interface Settings {
+export interface Environment {
   port: number;
   temporal: {
     /** Unset: run the embedded dev server. */
@@ -193,7 +197,7 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
+export function loadEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Environment {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(

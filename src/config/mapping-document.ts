@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The mapping document: the user-facing configuration of Smart Sync (product brief,
- * "Settings and mappings"). It is written by sales-ops admins, so every error message
+ * The mapping document: the user-facing configuration of Smart Sync, accepted by the admin API
+ * and from SMART_SYNC_CONFIG at start-up. It is written by sales-ops admins, so every error message
  * names the place (`mappings[3].participant`) and says what to write instead.
  *
  * Mapping indices in messages count from 0, as in JSON Pointer / JavaScript.
@@ -326,13 +326,6 @@ export function parseMappingDocumentText(text: string): ParseResult<MappingDocum
     return { ok: false, errors: [`the mapping document is not valid JSON: ${(err as Error).message}`] };
   }
   return parseMappingDocument(input);
-}
-
-/** "the Sale", "participant 2's Contact": how messages name the record a mapping writes. */
-export function describeMappingTarget(mapping: Mapping): string {
-  return mapping.object === 'Contact'
-    ? `participant ${mapping.participant}'s Contact`
-    : `the ${mapping.object}`;
 }
 
 export interface MappingWarning {

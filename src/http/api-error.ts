@@ -1,3 +1,5 @@
+import { FAILURE, type FailureType, isRetryableFailure } from '../workflow-contract';
+
 /**
  * The one error type the Oneflow and SuperOffice clients throw. `retryable` is the
  * answer to the only question a caller (a Temporal activity) has to ask: can trying
@@ -47,17 +49,27 @@ export class ApiError extends Error {
   }
 }
 
+/** The Temporal failure type each kind of error becomes; FAILURE_TYPES says which are retryable. */
+const FAILURE_TYPE_OF_KIND: Record<ApiErrorKind, FailureType> = {
+  unauthorized: FAILURE.Unauthorized,
+  forbidden: FAILURE.Forbidden,
+  not_found: FAILURE.NotFound,
+  conflict: FAILURE.Conflict,
+  rejected: FAILURE.Rejected,
+  rate_limited: FAILURE.RateLimited,
+  server_error: FAILURE.ServerError,
+  timeout: FAILURE.Timeout,
+  network: FAILURE.Network,
+  invalid_response: FAILURE.InvalidResponse,
+};
+
+export function failureTypeOf(kind: ApiErrorKind): FailureType {
+  return FAILURE_TYPE_OF_KIND[kind];
+}
+
+/** 401 is not retried: a token does not fix itself, and retrying hides the cause for hours. */
 export function isRetryableKind(kind: ApiErrorKind): boolean {
-  switch (kind) {
-    case 'rate_limited':
-    case 'server_error':
-    case 'timeout':
-    case 'network':
-      return true;
-    // 401 is not retried: a token does not fix itself, and retrying hides the cause for hours.
-    default:
-      return false;
-  }
+  return isRetryableFailure(failureTypeOf(kind));
 }
 
 export function kindForStatus(status: number): ApiErrorKind {

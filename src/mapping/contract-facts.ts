@@ -1,6 +1,8 @@
+import type { ContractFacts, CounterpartyParticipant, ProductFact } from '../workflow-contract';
+
 /**
  * The facts of a Oneflow contract that Smart Sync uses, pulled out of the contract JSON
- * (GET /v1/contracts/{id}; /work/shared/reference/oneflow-api.md §2) into plain,
+ * (GET /v1/contracts/{id}) into plain,
  * JSON-serialisable data: it crosses Temporal activity boundaries.
  *
  * Reading of Oneflow's product prices (documented choice):
@@ -65,46 +67,6 @@ export interface OneflowContractInput {
       >;
     }>
   >;
-}
-
-export interface CounterpartyParticipant {
-  /** 1-based, over all counterparty parties' participants in API order: what `participant: N` refers to. */
-  number: number;
-  name: string | null;
-  email: string | null;
-  phoneNumber: string | null;
-  title: string | null;
-  partyName: string | null;
-  signatory: boolean | null;
-  signState: string | null;
-}
-
-export interface ProductFact {
-  oneflowProductId: string;
-  customId: string | null;
-  name: string;
-  quantity: number | null;
-  /** quantity | single_choice | multiple_choice */
-  quantityType: string | null;
-  /** Per unit, before discount (price_1.base_amount). */
-  unitListPrice: number | null;
-  /** 10 means 10 %; null when there is none. */
-  discountPercent: number | null;
-  /** Per unit, as Oneflow gives it; null when there is none. */
-  discountAmountPerUnit: number | null;
-  /** Per unit, after discount (price_1.amount), for reports. */
-  unitFinalPrice: number | null;
-  /** Why this product cannot be written, e.g. an unreadable quantity. */
-  problems: string[];
-}
-
-export interface ContractFacts {
-  contractId: number;
-  state: string | null;
-  /** custom_id → value (strings as typed; null when unset). First occurrence wins. */
-  dataFields: Record<string, string | null>;
-  counterpartyParticipants: CounterpartyParticipant[];
-  products: ProductFact[];
 }
 
 const text = (v: Maybe<string>): string | null =>

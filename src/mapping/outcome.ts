@@ -1,74 +1,45 @@
 import { classifyProperty } from '../config/mapping-document';
-import { isFailedResource, outcomeStatus } from './outcome-status';
+import {
+  isFailedResource,
+  outcomeStatus,
+  type PropertyResult,
+  RESOURCE_TYPES,
+  type ResourceResult,
+  type ResourceType,
+  type UpdatesOutcome,
+} from '../workflow-contract';
 
 /**
- * The texts of the outcome Activities recorded in SuperOffice (product brief, "The flow",
- * step 4). The first line of each is fixed by the brief; the lines after it are ours: one
- * line per resource, naming the properties and values, so a salesperson can see in the CRM
- * what the contract changed.
+ * The texts of the outcome Activities recorded in SuperOffice. The first line of each is
+ * the fixed wording admins and reports search for; the lines after it list each resource
+ * with the properties and values, so a salesperson can see in the CRM what the contract
+ * changed.
  */
 
-export const RESOURCE_TYPES = ['Sale', 'Company', 'Contact', 'Products'] as const;
-export type ResourceType = (typeof RESOURCE_TYPES)[number];
-
-export type ResourceStatus = 'updated' | 'unchanged' | 'failed' | 'skipped';
-export type PropertyStatus = 'written' | 'unchanged' | 'skipped' | 'failed';
-
-export interface PropertyResult {
-  /** "Number", "SuperOffice:2"; for Products, the product's name. */
-  property: string;
-  label?: string;
-  status: PropertyStatus;
-  /** The value written or found, as a person reads it. */
-  display?: string;
-  /** `data field "po_number"` */
-  source?: string;
-  /** Why it was skipped or failed. */
-  reason?: string;
-}
-
-/** Filled by the workflow, one per record it tried to update (or the Products of the Sale). */
-export interface ResourceResult {
-  type: ResourceType;
-  /** SaleId, ContactId (Company), PersonId (Contact), or for Products the SaleId; null when not found. */
-  id: number | null;
-  /** "Nordlys Interiør AS", "Anna Berg". */
-  name?: string | null;
-  /** For a Contact: the counterparty participant number it was matched from. */
-  participant?: number;
-  /**
-   * updated: at least one property was written. unchanged: everything already had the value.
-   * failed: the record could not be updated at all (see error). skipped: nothing to do.
-   * Properties that failed inside an updated record make the record count as failed too.
-   */
-  status: ResourceStatus;
-  error?: string;
-  properties: PropertyResult[];
-}
-
-export interface SyncResult {
+/** What describeOutcome reads: the run's resources and notes. */
+export interface OutcomeFacts {
   contractId: number;
   saleId: number | null;
   resources: ResourceResult[];
   /** Plan notes worth showing ("Products are off: …"). */
   notes?: string[];
-  /** Set when there was nothing to sync at all, with the reason (SyncPlan.nothingToSyncReason). */
+  /** Set when there was nothing to sync at all, with the reason. */
   nothingToSync?: string;
 }
 
-export type OutcomeStatus = 'succeeded' | 'partially_failed' | 'failed' | 'unchanged' | 'nothing_to_sync';
-
-export interface OutcomeActivity {
+/** One Activity (a SuperOffice Appointment) to record: its kind and its Description. */
+export interface OutcomeAppointment {
   kind: 'success' | 'failure' | 'info';
   description: string;
 }
 
-export interface Outcome {
-  status: OutcomeStatus;
+/** What a run's resources amount to, and the Activities that say so in SuperOffice. */
+export interface OutcomeReport {
+  status: UpdatesOutcome;
   updatedTypes: ResourceType[];
   failedTypes: ResourceType[];
   /** In the order to record them: success first, then failure (the "second Activity"). */
-  activities: OutcomeActivity[];
+  appointments: OutcomeAppointment[];
 }
 
 export const SUCCESS_PREFIX =
@@ -147,13 +118,13 @@ function failureLine(r: ResourceResult): string {
 
 const noteLines = (notes: readonly string[] | undefined) => (notes ?? []).map((n) => `Note: ${n}`);
 
-export function describeOutcome(result: SyncResult): Outcome {
+export function describeOutcome(result: OutcomeFacts): OutcomeReport {
   const resources = sortResources(result.resources);
   const updated = resources.filter((r) => r.status === 'updated');
   const failed = resources.filter(isFailedResource);
   const updatedTypes = byTypeOrder(updated.map((r) => r.type));
   const failedTypes = byTypeOrder(failed.map((r) => r.type));
-  const activities: OutcomeActivity[] = [];
+  const appointments: OutcomeAppointment[] = [];
 
   if (updated.length > 0) {
     const lines = [
@@ -162,20 +133,20 @@ export function describeOutcome(result: SyncResult): Outcome {
       ...skippedLines(resources),
       ...noteLines(result.notes),
     ];
-    activities.push({ kind: 'success', description: lines.join('\n') });
+    appointments.push({ kind: 'success', description: lines.join('\n') });
   }
   if (failed.length > 0) {
     const lines = [`${FAILURE_PREFIX} ${failedTypes.join(', ')}.`, ...failed.map(failureLine)];
     if (updated.length === 0) lines.push(...skippedLines(resources), ...noteLines(result.notes));
-    activities.push({ kind: 'failure', description: lines.join('\n') });
+    appointments.push({ kind: 'failure', description: lines.join('\n') });
   }
 
   const status = outcomeStatus(resources, result.nothingToSync);
   if (status === 'nothing_to_sync') {
-    activities.push({ kind: 'info', description: `${NOTHING_TO_SYNC_PREFIX} ${result.nothingToSync}.` });
+    appointments.push({ kind: 'info', description: `${NOTHING_TO_SYNC_PREFIX} ${result.nothingToSync}.` });
   } else if (status === 'unchanged') {
     const lines = [UNCHANGED_TEXT, ...skippedLines(resources), ...noteLines(result.notes)];
-    activities.push({ kind: 'info', description: lines.join('\n') });
+    appointments.push({ kind: 'info', description: lines.join('\n') });
   }
-  return { status, updatedTypes, failedTypes, activities };
+  return { status, updatedTypes, failedTypes, appointments };
 }

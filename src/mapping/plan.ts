@@ -4,38 +4,21 @@ import {
   type MappingObject,
   type ParticipantField,
 } from '../config/mapping-document';
-import {
-  findCatalogProperty,
-  type CatalogProperty,
-  type PropertyCatalog,
-} from '../superoffice/field-catalog';
+import { findCatalogProperty, type PropertyCatalog } from '../superoffice/field-catalog';
 import { convertValue, type PatchValue, type RawValue } from '../superoffice/value-conversion';
-import {
-  dataFieldOf,
-  type ContractFacts,
-  type CounterpartyParticipant,
-  type ProductFact,
-} from './contract-facts';
+import type {
+  ContractFacts,
+  CounterpartyParticipant,
+  ProductFact,
+  PropertyChange,
+} from '../workflow-contract';
+import { dataFieldOf } from './contract-facts';
 
 /**
  * contract facts + mapping document + property catalog → what to write where. Pure: the
  * workflow's activities look records up (the Contact by email, the quote lines) and write.
  * A property that cannot be written fails or is skipped on its own; it never blocks the others.
  */
-
-export interface PropertyChange {
-  property: string;
-  label: string;
-  kind: CatalogProperty['kind'];
-  type: CatalogProperty['type'];
-  patchPath: string;
-  /** The JSON value to PATCH (custom fields: plain strings; standard fields: their JSON type). */
-  value: PatchValue;
-  /** The value as a person reads it: "2026-12-15", "Freight", "checked". */
-  display: string;
-  /** Where the value came from: `data field "po_number"`, `participant #1's title`. */
-  source: string;
-}
 
 /** Not written, and that is fine: an empty value, a property Smart Sync does not write. */
 export interface PropertySkip {
@@ -173,7 +156,12 @@ function participantValue(p: CounterpartyParticipant, field: ParticipantField): 
   }
 }
 
-/** Plans one mapping into `into`, in this order: unknown property or data field fail; not-ready and empty skip; bad values fail. */
+/** The reason given for a mapped data field the contract does not have. */
+export function notInThisContract(dataField: string): string {
+  return `not in this contract (it has no data field "${dataField}")`;
+}
+
+/** Plans one mapping into `into`, in this order: an unknown property fails; a data field the contract lacks, a not-ready property and an empty value skip; bad values fail. */
 function planMapping(
   mapping: Mapping,
   facts: ContractFacts,
@@ -204,7 +192,9 @@ function planMapping(
   } else {
     const field = dataFieldOf(facts, mapping.dataField);
     if (!field.found) {
-      into.failures.push({ ...named, reason: `the contract has no data field "${mapping.dataField}"` });
+      // One mapping document serves every template, and templates differ: a field this
+      // contract lacks is a gap of the template, not a failure of the sync.
+      into.skipped.push({ ...named, reason: notInThisContract(mapping.dataField) });
       return;
     }
     raw = field.value;

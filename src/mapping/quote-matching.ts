@@ -1,3 +1,4 @@
+import type { QuoteLineChanges } from '../workflow-contract';
 import type { ProductPlan } from './plan';
 
 /**
@@ -25,13 +26,6 @@ export interface QuoteLineSnapshot {
 }
 
 export type QuoteLineField = 'Quantity' | 'UnitListPrice' | 'DiscountPercent' | 'DiscountAmount';
-
-export interface QuoteLineChanges {
-  Quantity?: number;
-  UnitListPrice?: number;
-  DiscountPercent?: number;
-  DiscountAmount?: number;
-}
 
 export interface QuoteLineUpdate<L extends QuoteLineSnapshot = QuoteLineSnapshot> {
   quoteLineId: number;

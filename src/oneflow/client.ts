@@ -4,11 +4,11 @@ import { jsonRequest } from '../http/json-request';
 import { type OneflowContract, oneflowContractSchema } from './contract';
 
 export interface OneflowClientOptions {
-  /** e.g. https://api.oneflow.com/v1 (reference §1), or an emulator's apiUrl. */
+  /** e.g. https://api.oneflow.com/v1 (Oneflow's documented base URL), or an emulator's apiUrl. */
   apiUrl: string;
   /** Sent as X-Oneflow-API-Token on every call. */
   apiToken: string;
-  /** Sent as X-Oneflow-User-Email; without it Oneflow acts as an anonymous admin (reference §1). */
+  /** Sent as X-Oneflow-User-Email; without it Oneflow acts as an anonymous admin. */
   userEmail?: string;
   timeoutMs?: number;
 }
@@ -18,7 +18,7 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** Oneflow's error body (reference §4): RFC 7807 fields plus error_code and parameter_problems. */
+/** Oneflow's error body: RFC 7807 fields plus error_code and parameter_problems. */
 const errorBodySchema = z.looseObject({
   error_code: z.union([z.number(), z.string()]).optional(),
   detail: z.string().optional(),
@@ -45,7 +45,7 @@ export class OneflowClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  /** Resolves when the service is up and the token is valid (reference §1, GET /v1/ping). */
+  /** Resolves when the service is up and the token is valid (GET /v1/ping). */
   async ping(options: CallOptions = {}): Promise<void> {
     await this.get('/ping', pingSchema, options);
   }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The contract as GET /v1/contracts/{id} returns it (Oneflow /docs/contract and the
- * certified Power Platform connector; see docs reference oneflow-api.md §2).
+ * The contract as GET /v1/contracts/{id} returns it (developer.oneflow.com/docs/contract and
+ * Oneflow's certified Power Platform connector).
  *
  * Only what Smart Sync reads is checked, and every object is loose, so attributes
  * Oneflow adds later never break parsing. Text that Oneflow may leave out or send as
@@ -139,8 +139,9 @@ export type OneflowProduct = z.output<typeof oneflowProductSchema>;
 export type OneflowPrice = NonNullable<OneflowProduct['price_1']>;
 
 /**
- * A data field's custom_id. The contract response keeps it under _private_ownerside
- * (reference §2); some integrations' payloads carry it at the top level instead.
+ * A data field's custom_id. The contract response keeps it under _private_ownerside (as
+ * Oneflow's Power Platform connector defines it); some integrations' payloads carry it at the
+ * top level instead.
  */
 export function dataFieldCustomId(field: OneflowDataField): string | null {
   return field._private_ownerside?.custom_id ?? field.custom_id ?? null;

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * Oneflow's webhook body (reference §3, /docs/getting-started-with-webhooks):
+ * Oneflow's webhook body (developer.oneflow.com/docs/getting-started-with-webhooks):
  * `{"contract":{"id":101},"callback_id":"…","events":[{"created_time":"…","id":2322,"type":"contract:sign"}],"signature":"…"}`.
  * The callback_id is the same on every retry of one event, so it identifies the event.
  * Extra attributes are tolerated.
@@ -21,7 +21,6 @@ export const oneflowWebhookSchema = z.looseObject({
 });
 
 export type OneflowWebhook = z.output<typeof oneflowWebhookSchema>;
-export type OneflowWebhookEvent = OneflowWebhook['events'][number];
 
 /** Hex SHA-1 of callback_id + sign key: Oneflow's signature (not an HMAC; the body is not covered). */
 export function webhookSignature(callbackId: string, signKey: string): string {

@@ -3,18 +3,18 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { WorkerOptions } from '@temporalio/worker';
 import { type Client, type Connection } from '@temporalio/client';
-import type { Settings } from '../config/env';
+import type { Environment } from '../config/env';
 import { type MappingDocument, parseMappingDocumentText } from '../config/mapping-document';
 import type { Logger } from '../logging/logger';
 import { OneflowClient } from '../oneflow/client';
 import { SuperOfficeClient } from '../superoffice/client';
 import { createApp } from '../server/app';
-import type { SettingsStore } from '../settings/settings-store';
-import { SqliteSettingsStore } from '../settings/sqlite-settings-store';
-import { seedMappingDocument } from '../settings/seed-mapping-document';
+import type { MappingStore } from '../mapping-store/mapping-store';
+import { SqliteMappingStore } from '../mapping-store/sqlite-mapping-store';
+import { seedMappingDocument } from '../mapping-store/seed-mapping-document';
 import { describeCliSource, findTemporalCli } from '../temporal/cli-binary';
 import { connectClient, connectWorker, isTemporalReachable } from '../temporal/connection';
-import { freePort, type RunningDevServer, startDevServer } from '../temporal/dev-server';
+import { freePort, type SupervisedDevServer, superviseDevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
 import { type RunningWorkers, startWorkers } from '../temporal/workers';
 import { installTemporalRuntime } from '../temporal/runtime-logger';
@@ -25,7 +25,10 @@ import { createMetrics, metricsRouter } from '../server/metrics';
 import { adminRouter } from '../server/admin-api';
 import { settingsPageRouter } from '../server/settings-page/settings-page-router';
 import { TemporalSyncStarter } from '../temporal/sync-starter';
-import type { SmartSyncInput } from '../workflows/sync-types';
+import { normalizeStepOverrides, type SmartSyncInput } from '../workflow-contract';
+
+/** Under SMART_SYNC_DATA_DIR: the embedded dev server's pid and owner, for the next start. */
+export const DEV_SERVER_PID_FILE = 'temporal-dev-server.json';
 
 /** The mapping document the demo runs with when SMART_SYNC_CONFIG names none. */
 export const DEMO_MAPPING_PATH = path.join(__dirname, '..', '..', 'config', 'demo-mapping.json');
@@ -34,7 +37,7 @@ export interface ServiceOverrides {
   /** Worker tuning for benchmarks and tests. */
   workerOptions?: Partial<WorkerOptions>;
   oneflowActivitiesPerSecond?: number;
-  settingsStore?: SettingsStore;
+  mappingStore?: MappingStore;
   /** Extra step options passed into every run (tests shorten retries with this). */
   steps?: SmartSyncInput['steps'];
   /** Ports of the demo emulators (0 = free ports). */
@@ -46,14 +49,21 @@ export interface ServiceOverrides {
 }
 
 export interface RunningService {
-  settings: Settings;
+  environment: Environment;
   url: string;
   temporalAddress: string;
   temporalUiUrl: string;
   client: Client;
   demo?: DemoEnvironment;
   workers: RunningWorkers;
-  store: SettingsStore;
+  store: MappingStore;
+  /** The embedded dev server, unless TEMPORAL_ADDRESS points elsewhere. */
+  devServer?: SupervisedDevServer;
+  /**
+   * Resolves with the cause when a part has stopped for good (a worker crashed, the
+   * embedded dev server could not be kept running): runService then exits non-zero.
+   */
+  failed: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -89,7 +99,7 @@ function listenHttp(app: ReturnType<typeof createApp>, port: number): Promise<Se
 
 /** Starts every part in order and stops what was started if a later part fails. */
 export async function startService(
-  settings: Settings,
+  environment: Environment,
   logger: Logger,
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
@@ -102,79 +112,85 @@ export async function startService(
   };
   try {
     // 1. Temporal: the embedded dev server unless TEMPORAL_ADDRESS points elsewhere.
-    let temporalAddress = settings.temporal.address;
-    let temporalUiUrl = settings.temporal.uiUrl;
-    let devServer: RunningDevServer | undefined;
+    let temporalAddress = environment.temporal.address;
+    let temporalUiUrl = environment.temporal.uiUrl;
+    let devServer: SupervisedDevServer | undefined;
     if (!temporalAddress) {
       const cli = await findTemporalCli({
-        env: settings.temporal.cliPath
-          ? { ...process.env, TEMPORAL_CLI_PATH: settings.temporal.cliPath }
+        env: environment.temporal.cliPath
+          ? { ...process.env, TEMPORAL_CLI_PATH: environment.temporal.cliPath }
           : process.env,
         report: (line) => logger.info(line),
       });
       logger.info(describeCliSource(cli));
-      const dbFile = path.join(settings.dataDir, 'temporal.db');
-      devServer = await startDevServer({
+      const dbFile = path.join(environment.dataDir, 'temporal.db');
+      devServer = await superviseDevServer({
         cliPath: cli.path,
-        port: settings.temporal.devServerPort,
-        uiPort: settings.temporal.uiPort,
+        port: environment.temporal.devServerPort,
+        uiPort: environment.temporal.uiPort,
         dbFile,
-        namespace: settings.temporal.namespace,
+        namespace: environment.temporal.namespace,
+        pidFile: path.join(environment.dataDir, DEV_SERVER_PID_FILE),
+        portSetting: 'TEMPORAL_DEV_SERVER_PORT',
+        uiPortSetting: 'TEMPORAL_UI_PORT',
+        logger,
       });
       stack.push(() => devServer!.stop());
       temporalAddress = devServer.address;
-      temporalUiUrl = settings.temporal.uiUrl;
+      temporalUiUrl = environment.temporal.uiUrl;
       logger.info({ address: temporalAddress, ui: temporalUiUrl, dbFile }, 'Temporal dev server running');
     }
-    const target = { address: temporalAddress, namespace: settings.temporal.namespace };
+    const target = { address: temporalAddress, namespace: environment.temporal.namespace };
     const { client, connection } = await connectClient(
       overrides.temporalClientAddress ? { ...target, address: overrides.temporalClientAddress } : target,
       { fromEnv: devServer === undefined },
     );
     stack.push(() => connection.close());
-    if (!devServer) await ensureSearchAttributes(connection, settings.temporal.namespace, logger);
+    if (!devServer) await ensureSearchAttributes(connection, environment.temporal.namespace, logger);
 
     // 2. The mapping document.
     // SQLite under SMART_SYNC_DATA_DIR; SMART_SYNC_CONFIG seeds it (see seed-mapping-document.ts).
+    // The file keeps the name it had in 0.1, so that an upgrade finds the existing document.
     const store =
-      overrides.settingsStore ?? (await SqliteSettingsStore.open(path.join(settings.dataDir, 'settings.db')));
+      overrides.mappingStore ??
+      (await SqliteMappingStore.open(path.join(environment.dataDir, 'settings.db')));
     stack.push(() => store.close());
-    if (settings.configPath) {
+    if (environment.configPath) {
       const seeded = await seedMappingDocument(
         store,
-        loadMappingFile(settings.configPath, true),
+        loadMappingFile(environment.configPath, true),
         'SMART_SYNC_CONFIG',
       );
       logger.info(
-        { file: settings.configPath, seeded },
+        { file: environment.configPath, seeded },
         seeded === 'kept'
           ? 'SMART_SYNC_CONFIG is unchanged since it was last imported: keeping the stored mapping document'
           : seeded === 'replaced'
             ? 'SMART_SYNC_CONFIG is new or has changed since it was last imported: it replaces the stored mapping document'
             : 'mapping document loaded from SMART_SYNC_CONFIG',
       );
-    } else if (settings.demo && !(await store.getMappingDocument())) {
+    } else if (environment.demo && !(await store.getMappingDocument())) {
       await store.setMappingDocument(loadMappingFile(DEMO_MAPPING_PATH, false), { source: 'demo' });
       logger.info({ file: DEMO_MAPPING_PATH }, 'demo mapping document loaded');
     }
 
     // 3. Oneflow and SuperOffice: the real APIs, or the demo emulators.
     let demo: DemoEnvironment | undefined;
-    let oneflowConfig = settings.oneflow;
-    let superofficeConfig = settings.superoffice;
-    let webhookSignKey = settings.oneflow.webhookSignKey;
-    let adminToken = settings.adminToken;
-    if (settings.demo) {
+    let oneflowConfig = environment.oneflow;
+    let superofficeConfig = environment.superoffice;
+    let webhookSignKey = environment.oneflow.webhookSignKey;
+    let adminToken = environment.adminToken;
+    if (environment.demo) {
       // The webhook URL is set once the HTTP server listens (PORT may be 0 in tests).
       demo = await startDemoEnvironment({
-        ports: overrides.demoPorts ?? settings.demoPorts,
+        ports: overrides.demoPorts ?? environment.demoPorts,
         webhookRetryScale: overrides.webhookRetryScale,
       });
       stack.push(() => demo!.close());
-      oneflowConfig = { ...settings.oneflow, ...demo.oneflow };
+      oneflowConfig = { ...environment.oneflow, ...demo.oneflow };
       superofficeConfig = demo.superoffice;
       webhookSignKey = demo.oneflow.webhookSignKey;
-      adminToken = settings.adminToken ?? demo.adminToken;
+      adminToken = environment.adminToken ?? demo.adminToken;
       logger.warn(
         { oneflow: demo.oneflow.apiUrl, superoffice: demo.superoffice.apiUrl },
         'DEMO MODE: ONEFLOW_API_URL and SUPEROFFICE_API_URL are not set, so Smart Sync talks to its built-in ' +
@@ -197,9 +213,9 @@ export async function startService(
     stack.push(() => workerConnection.close());
     const workers = await startWorkers({
       connection: workerConnection,
-      namespace: settings.temporal.namespace,
-      taskQueue: settings.temporal.taskQueue,
-      activities: createSuperOfficeActivities({ superoffice, settings: store, logger }),
+      namespace: environment.temporal.namespace,
+      taskQueue: environment.temporal.taskQueue,
+      activities: createSuperOfficeActivities({ superoffice, mappingStore: store, logger }),
       oneflowActivities: createOneflowActivities({ oneflow, logger }),
       oneflowActivitiesPerSecond: overrides.oneflowActivitiesPerSecond,
       workerOptions: overrides.workerOptions,
@@ -210,10 +226,14 @@ export async function startService(
     // 5. HTTP.
     const starter = new TemporalSyncStarter({
       client,
-      taskQueue: settings.temporal.taskQueue,
+      taskQueue: environment.temporal.taskQueue,
       uiUrl: temporalUiUrl,
-      namespace: settings.temporal.namespace,
-      steps: { ...settings.retryPolicies, ...overrides.steps },
+      namespace: environment.temporal.namespace,
+      // Recorded in each run's input keyed by activity name, as the Web UI names the steps.
+      steps: {
+        ...normalizeStepOverrides(environment.retryPolicies),
+        ...normalizeStepOverrides(overrides.steps),
+      },
     });
     const metrics = createMetrics();
     const app = createApp({
@@ -221,6 +241,8 @@ export async function startService(
       health: {
         temporalReachable: () => isTemporalReachable(connection as Connection),
         workersRunning: () => workers.isRunning(),
+        workersProblem: () => workers.problem(),
+        devServer: devServer ? () => devServer.status() : undefined,
       },
       routers: [
         webhookRouter({ starter, signKey: webhookSignKey!, logger, metrics }),
@@ -229,7 +251,7 @@ export async function startService(
         settingsPageRouter({ logger }),
       ],
     });
-    const server = await listenHttp(app, settings.port);
+    const server = await listenHttp(app, environment.port);
     stack.push(
       () =>
         new Promise<void>((resolve) => {
@@ -241,12 +263,12 @@ export async function startService(
     const url = `http://localhost:${port}`;
     demo?.oneflowEmulator.emulator.configureWebhook({ url: `http://127.0.0.1:${port}/webhooks/oneflow` });
     logger.info(
-      { url, temporalUi: temporalUiUrl, taskQueue: settings.temporal.taskQueue },
+      { url, temporalUi: temporalUiUrl, taskQueue: environment.temporal.taskQueue },
       `Smart Sync is running on ${url}`,
     );
 
     return {
-      settings,
+      environment,
       url,
       temporalAddress,
       temporalUiUrl,
@@ -254,7 +276,12 @@ export async function startService(
       demo,
       workers,
       store,
-      stop: stopAll,
+      devServer,
+      failed: Promise.race([workers.failed, ...(devServer ? [devServer.failed] : [])]),
+      stop: () => {
+        devServer?.stopRestarting();
+        return stopAll();
+      },
     };
   } catch (err) {
     await stopAll();
@@ -263,10 +290,10 @@ export async function startService(
 }
 
 /** `npm start`: run until SIGINT or SIGTERM, then stop everything cleanly. */
-export async function runService(settings: Settings, logger: Logger): Promise<void> {
+export async function runService(environment: Environment, logger: Logger): Promise<void> {
   let service: RunningService;
   try {
-    service = await startService(settings, logger);
+    service = await startService(environment, logger);
   } catch (err) {
     logger.fatal({ err: { message: (err as Error).message } }, 'Smart Sync could not start');
     process.stderr.write(`\nSmart Sync could not start: ${(err as Error).message}\n`);
@@ -275,7 +302,7 @@ export async function runService(settings: Settings, logger: Logger): Promise<vo
   }
   process.stderr.write(
     `\n  Smart Sync       ${service.url}\n  Settings page    ${service.url}/settings` +
-      (service.demo && !settings.adminToken ? `   (admin token: ${service.demo.adminToken})` : '') +
+      (service.demo && !environment.adminToken ? `   (admin token: ${service.demo.adminToken})` : '') +
       `\n  Temporal Web UI  ${service.temporalUiUrl}\n` +
       (service.demo
         ? `  Demo emulators   Oneflow ${service.demo.oneflow.apiUrl}  SuperOffice ${service.demo.superoffice.apiUrl}\n` +
@@ -299,5 +326,26 @@ export async function runService(settings: Settings, logger: Logger): Promise<vo
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    // Crash-only: every sync's state is in Temporal, so a fresh process loses nothing, while
+    // a worker the SDK has given up on would only fail the same way again in this one.
+    void service.failed.then((err) => {
+      if (stopping) return;
+      stopping = true;
+      logger.fatal(
+        { err: { message: err.message } },
+        'Smart Sync is stopping: a part of it stopped for good',
+      );
+      process.stderr.write(
+        `\nSmart Sync is stopping: ${err.message}.\nExiting with code ${EXIT_CODE_PART_STOPPED} so that a ` +
+          'supervisor (systemd, Docker, Kubernetes) restarts it; by hand: npm start\n',
+      );
+      // A hung process is never restarted: exit even if a part does not stop (workers wait
+      // for a Temporal that is gone when they shut down).
+      setTimeout(() => process.exit(EXIT_CODE_PART_STOPPED), 10_000).unref();
+      void service.stop().finally(() => process.exit(EXIT_CODE_PART_STOPPED));
+    });
   });
 }
+
+/** The exit code when a worker crashed or the embedded dev server could not be kept running. */
+export const EXIT_CODE_PART_STOPPED = 1;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import express, { type Response, Router } from 'express';
 import {
   checkMappingsAgainstCatalog,
@@ -6,7 +5,14 @@ import {
   parseMappingDocument,
 } from '../config/mapping-document';
 import type { Logger } from '../logging/logger';
-import type { SettingsStore } from '../settings/settings-store';
+import {
+  ANY_VERSION,
+  type ExpectedVersion,
+  type MappingStore,
+  MappingStoreError,
+  mappingDocumentVersion,
+  VersionConflictError,
+} from '../mapping-store/mapping-store';
 import { loadPropertyCatalog } from '../superoffice/catalog-loader';
 import type { SuperOfficeClient } from '../superoffice/client';
 import { TemporalUnavailableError, type TemporalSyncStarter } from '../temporal/sync-starter';
@@ -23,14 +29,19 @@ function contractIdParam(raw: string | undefined): number | null {
  * that two admins editing at once cannot silently overwrite each other's changes.
  */
 function documentTag(doc: MappingDocument): string {
-  return `"${createHash('sha256').update(JSON.stringify(doc)).digest('hex').slice(0, 32)}"`;
+  return `"${mappingDocumentVersion(doc)}"`;
 }
 
-function ifMatchAllows(header: string | undefined, current: MappingDocument | null): boolean {
-  if (header === undefined) return true;
+/**
+ * If-Match as the version the store is to find, checked there in the same step as the
+ * save: checked here first, two PUTs with the same tag could both pass before either saved.
+ */
+function expectedVersionOf(header: string | undefined): ExpectedVersion | undefined {
+  if (header === undefined) return undefined;
   const tags = header.split(',').map((t) => t.trim());
-  if (tags.includes('*')) return current !== null;
-  return current !== null && tags.includes(documentTag(current));
+  if (tags.includes('*')) return ANY_VERSION;
+  // An unquoted tag is none of ours, and a weak one never satisfies If-Match: neither matches a version.
+  return tags.flatMap((t) => /^"([^"]*)"$/.exec(t)?.[1] ?? []);
 }
 
 function temporalUnavailable(res: Response, err: unknown): boolean {
@@ -39,17 +50,17 @@ function temporalUnavailable(res: Response, err: unknown): boolean {
   return true;
 }
 
-/** The admin API of the brief: JSON in and out, bearer SMART_SYNC_ADMIN_TOKEN. */
+/** The admin API: JSON in and out, bearer SMART_SYNC_ADMIN_TOKEN (401 without it). */
 export function adminRouter(deps: {
   starter: TemporalSyncStarter;
-  store: SettingsStore;
+  store: MappingStore;
   superoffice: SuperOfficeClient;
   adminToken: string;
   logger: Logger;
 }): Router {
   const r = Router();
   r.use('/api', requireAdminToken(deps.adminToken), express.json({ limit: '1mb' }), (_req, res, next) => {
-    // Settings and run results are for the admin who asked, not for shared caches.
+    // The mapping document and run results are for the admin who asked, not for shared caches.
     res.set('Cache-Control', 'no-store');
     next();
   });
@@ -69,14 +80,29 @@ export function adminRouter(deps: {
       res.status(400).json({ error: 'invalid mapping document', errors: parsed.errors });
       return;
     }
-    if (!ifMatchAllows(req.get('if-match'), await deps.store.getMappingDocument())) {
-      res.status(412).json({
-        error:
-          'the mapping document has been changed since you loaded it (If-Match does not match its ETag); load it again and redo your change',
+    try {
+      await deps.store.setMappingDocument(parsed.value, {
+        source: 'admin API',
+        expectedVersion: expectedVersionOf(req.get('if-match')),
       });
-      return;
+    } catch (err) {
+      if (err instanceof VersionConflictError) {
+        res.status(412).json({
+          error:
+            'the mapping document has been changed since you loaded it (If-Match does not match its ETag); load it again and redo your change',
+        });
+        return;
+      }
+      if (err instanceof MappingStoreError) {
+        // The store kept the document it had, so the admin can send the same request again.
+        deps.logger.error({ err }, 'mapping document not saved');
+        res.status(503).json({
+          error: `the mapping document was not saved: ${err.message}. The stored document is unchanged; send your change again once that is fixed`,
+        });
+        return;
+      }
+      throw err;
     }
-    await deps.store.setMappingDocument(parsed.value, { source: 'admin API' });
     // Warnings need SuperOffice; the document is saved whether or not it answers.
     let warnings: Array<{ path: string; message: string }>;
     try {

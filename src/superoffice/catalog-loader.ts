@@ -50,8 +50,4 @@ export class CatalogCache {
     });
     return catalog;
   }
-
-  invalidate(): void {
-    this.cached = undefined;
-  }
 }

@@ -2,8 +2,8 @@ import type { MappingObject } from '../config/mapping-document';
 
 /**
  * The standard (non-custom) fields of SaleEntity, ContactEntity (our Company) and
- * PersonEntity (our Contact), from the swagger definitions in
- * /work/shared/reference/superoffice-openapi and superoffice-entity-fields.txt.
+ * PersonEntity (our Contact), from SuperOffice's published Swagger definitions
+ * (Swagger-v1-Sale.json, Swagger-v1-Contact.json, Swagger-v1-Person.json).
  *
  * Every field a user might think of mapping is listed, also the ones Smart Sync must not
  * write, so that the catalog can say why. Left out on purpose: the carrier plumbing

@@ -4,9 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * Finds the Temporal CLI (which carries the dev server and its Web UI) or obtains it,
- * in the order the product brief gives. Offline machines with Go take the `go install`
- * road; a machine with internet and no Go lets the Temporal SDK download it.
+ * Finds the Temporal CLI (which carries the dev server and its Web UI) or obtains it, in this
+ * order: TEMPORAL_CLI_PATH, PATH, Go's bin folder, `go install` where Go is present, else the
+ * Temporal SDK's download. Offline machines with Go take the `go install` road; a machine with
+ * internet and no Go lets the SDK download it.
  */
 
 /** v1.5.1 is the last tag `go install` accepts: later ones carry a replace directive. */

@@ -1,7 +1,7 @@
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { Logger } from '../logging/logger';
-import { SEARCH_ATTRIBUTE_KEYS } from './search-attributes';
+import { SEARCH_ATTRIBUTE_KEYS } from '../workflow-contract';
 
 const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,

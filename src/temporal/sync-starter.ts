@@ -6,9 +6,19 @@ import {
   WorkflowIdReusePolicy,
   WorkflowNotFoundError,
 } from '@temporalio/client';
-import { smartSync, progressQuery } from '../workflows';
-import type { SmartSyncInput, SmartSyncResult, SyncProgress } from '../workflows/sync-types';
-import { CONTRACT_ID, OUTCOME, SALE_ID, TRIGGER } from './search-attributes';
+import {
+  CONTRACT_ID,
+  normalizeRecordedResult,
+  OUTCOME,
+  progressQuery,
+  RUNNING_OUTCOME,
+  SALE_ID,
+  SMART_SYNC_WORKFLOW,
+  type SmartSyncInput,
+  type SmartSyncResult,
+  type SyncProgress,
+  TRIGGER,
+} from '../workflow-contract';
 
 /** The start call must not hang while Temporal is down: Oneflow gets a 503 and retries. */
 const START_DEADLINE_MS = 5_000;
@@ -139,14 +149,14 @@ export class TemporalSyncStarter {
     const { client } = this.deps;
     try {
       return await client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-        client.workflow.start(smartSync, {
+        client.workflow.start<(input: SmartSyncInput) => Promise<SmartSyncResult>>(SMART_SYNC_WORKFLOW, {
           workflowId,
           taskQueue: this.deps.taskQueue,
           args: [{ ...input, steps: this.deps.steps }],
           typedSearchAttributes: [
             { key: CONTRACT_ID, value: input.contractId },
             { key: TRIGGER, value: input.trigger },
-            { key: OUTCOME, value: 'running' },
+            { key: OUTCOME, value: RUNNING_OUTCOME },
           ],
           staticSummary: `Smart Sync of Oneflow contract ${input.contractId} (${input.trigger})`,
           ...policies,
@@ -159,7 +169,10 @@ export class TemporalSyncStarter {
   }
 
   async listRuns(contractId: number, limit = 50): Promise<RunSummary[]> {
-    return this.list(`WorkflowType = 'smartSync' AND ${CONTRACT_ID.name} = ${contractId}`, limit);
+    return this.list(
+      `WorkflowType = '${SMART_SYNC_WORKFLOW}' AND ${CONTRACT_ID.name} = ${contractId}`,
+      limit,
+    );
   }
 
   /**
@@ -168,7 +181,7 @@ export class TemporalSyncStarter {
    */
   async listRecentRuns(limit = 25): Promise<RunSummary[]> {
     const queue = this.deps.taskQueue.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-    return this.list(`WorkflowType = 'smartSync' AND TaskQueue = '${queue}'`, limit);
+    return this.list(`WorkflowType = '${SMART_SYNC_WORKFLOW}' AND TaskQueue = '${queue}'`, limit);
   }
 
   private async list(query: string, limit: number): Promise<RunSummary[]> {
@@ -227,7 +240,7 @@ export class TemporalSyncStarter {
     if (desc.status.name === 'RUNNING') {
       detail.progress = await handle.query(progressQuery).catch(() => undefined);
     } else if (desc.status.name === 'COMPLETED') {
-      detail.result = (await handle.result()) as SmartSyncResult;
+      detail.result = normalizeRecordedResult((await handle.result()) as SmartSyncResult);
     } else {
       detail.failure = await handle.result().then(
         () => undefined,

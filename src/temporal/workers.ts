@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, type State, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from '../logging/logger';
-import { oneflowTaskQueue } from './task-queues';
+import { oneflowTaskQueue } from '../workflow-contract';
 
 /**
  * Two workers share one connection:
@@ -34,7 +34,22 @@ export interface RunningWorkers {
   /** Resolves when both workers have stopped; rejects if one of them crashed. */
   done: Promise<void>;
   isRunning(): boolean;
+  /** Which worker is not running and why (undefined while both are). */
+  problem(): string | undefined;
+  /**
+   * Resolves with the cause once a worker has stopped without shutdown() being called:
+   * its run() rejected (a fatal error, the server refusing it for good) or returned.
+   * Never rejects.
+   */
+  failed: Promise<Error>;
   shutdown(): Promise<void>;
+}
+
+/** The part of a Worker that supervision needs (tests pass fakes). */
+export interface SupervisedWorker {
+  getState(): State;
+  run(): Promise<void>;
+  shutdown(): void;
 }
 
 export function workflowsPath(): string {
@@ -59,17 +74,67 @@ export async function startWorkers(setup: WorkerSetup): Promise<RunningWorkers> 
     maxTaskQueueActivitiesPerSecond: setup.oneflowActivitiesPerSecond ?? ONEFLOW_ACTIVITIES_PER_SECOND,
     ...setup.workerOptions,
   });
-  const workers = [main, oneflow];
-  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
-  // Callers that never await `done` must not see an unhandled rejection.
-  done.catch((err) => setup.logger?.error({ err }, 'a Temporal worker stopped with an error'));
   return {
-    workers,
+    workers: [main, oneflow],
+    ...superviseWorkers(
+      [
+        { name: 'main', worker: main },
+        { name: 'Oneflow', worker: oneflow },
+      ],
+      setup.logger,
+    ),
+  };
+}
+
+const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+
+/** Runs the workers and keeps track of how each one stopped. */
+export function superviseWorkers(
+  named: Array<{ name: string; worker: SupervisedWorker }>,
+  logger?: Logger,
+): Omit<RunningWorkers, 'workers'> {
+  let shuttingDown = false;
+  const crashes = new Map<string, string>();
+  let reportFailure!: (err: Error) => void;
+  const failed = new Promise<Error>((resolve) => (reportFailure = resolve));
+  const runs = named.map(({ name, worker }) =>
+    worker.run().then(
+      () => {
+        if (shuttingDown) return;
+        const err = new Error(`the ${name} worker stopped without being asked to`);
+        crashes.set(name, 'stopped without being asked to');
+        logger?.error({ worker: name }, err.message);
+        reportFailure(err);
+      },
+      (err: unknown) => {
+        crashes.set(name, `failed: ${firstLine(err)}`);
+        logger?.error({ err, worker: name }, 'a Temporal worker stopped with an error');
+        if (!shuttingDown) reportFailure(new Error(`the ${name} worker failed: ${firstLine(err)}`));
+        throw err;
+      },
+    ),
+  );
+  const done = Promise.all(runs).then(() => undefined);
+  // Callers that never await `done` must not see an unhandled rejection.
+  done.catch(() => {});
+  return {
     done,
-    isRunning: () => workers.every((w) => w.getState() === 'RUNNING'),
+    failed,
+    isRunning: () => named.every(({ worker }) => worker.getState() === 'RUNNING'),
+    problem: () => {
+      const problems = named
+        .filter(({ name, worker }) => crashes.has(name) || worker.getState() !== 'RUNNING')
+        .map(
+          ({ name, worker }) =>
+            `the ${name} worker ${crashes.get(name) ?? `is ${worker.getState().toLowerCase()}`}`,
+        );
+      return problems.length > 0 ? problems.join('; ') : undefined;
+    },
     shutdown: async () => {
-      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
-      await done.catch(() => {});
+      shuttingDown = true;
+      for (const { worker } of named) if (worker.getState() === 'RUNNING') worker.shutdown();
+      // Every worker, not only the first to stop: the connection may close only after all.
+      await Promise.allSettled(runs);
     },
   };
 }

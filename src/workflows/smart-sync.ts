@@ -1,57 +1,39 @@
 import {
   ActivityFailure,
   ApplicationFailure,
-  defineQuery,
   metricMeter,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { OneflowActivities, SuperOfficeActivities } from '../activities';
-import { outcomeStatus } from '../mapping/outcome-status';
-import { OUTCOME, SALE_ID } from '../temporal/search-attributes';
-import { oneflowTaskQueue } from '../temporal/task-queues';
-import { activityOptions } from './activity-options';
-import type {
-  EntityUpdate,
-  Outcome,
-  ResolvedPlan,
-  ResourceResult,
-  SmartSyncInput,
-  SmartSyncResult,
-  SyncProgress,
-} from './sync-types';
-
-export const progressQuery = defineQuery<SyncProgress>('progress');
+import {
+  type ContractFacts,
+  FAILURE,
+  failedEntityUpdate,
+  failedProductsUpdate,
+  normalizeStepOverrides,
+  OUTCOME,
+  oneflowTaskQueue,
+  outcomeStatus,
+  progressQuery,
+  type ResolvedPlan,
+  type ResourceResult,
+  SALE_ID,
+  type SmartSyncActivities,
+  type SmartSyncInput,
+  type SmartSyncResult,
+  type StepName,
+  stepActivityOptions,
+  type SyncOutcome,
+  type SyncProgress,
+} from '../workflow-contract';
 
 /** The failure's own message and type, from inside Temporal's ActivityFailure wrapper. */
 function describeFailure(err: unknown): { message: string; type?: string } {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) return { message: cause.message, type: cause.type ?? undefined };
   return { message: cause instanceof Error ? cause.message : String(cause) };
-}
-
-function failedEntity(update: EntityUpdate, error: string): ResourceResult {
-  return {
-    type: update.type,
-    id: update.id,
-    name: update.name,
-    participant: update.participant,
-    status: 'failed',
-    error,
-    properties: [
-      ...update.changes.map((c) => ({
-        property: c.property,
-        label: c.label,
-        status: 'failed' as const,
-        display: c.display,
-        source: c.source,
-        reason: 'not written',
-      })),
-      ...update.planned,
-    ],
-  };
 }
 
 /**
@@ -62,7 +44,6 @@ function failedEntity(update: EntityUpdate, error: string): ResourceResult {
 export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult> {
   const progress: SyncProgress = { phase: 'fetching-contract', contractId: input.contractId, resources: [] };
   setHandler(progressQuery, () => progress);
-  const steps = input.steps ?? {};
   const result: SmartSyncResult = {
     contractId: input.contractId,
     trigger: input.trigger,
@@ -70,7 +51,7 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
     resources: [],
     notes: [],
   };
-  const finish = (outcome: Outcome): SmartSyncResult => {
+  const finish = (outcome: SyncOutcome): SmartSyncResult => {
     result.outcome = outcome;
     progress.phase = 'done';
     progress.outcome = outcome;
@@ -82,31 +63,30 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
     return result;
   };
 
-  const { fetchSignedContract } = proxyActivities<OneflowActivities>(
-    activityOptions('fetchContract', steps.fetchContract, oneflowTaskQueue(workflowInfo().taskQueue)),
-  );
-  const { resolvePlan } = proxyActivities<SuperOfficeActivities>(activityOptions('plan', steps.plan));
-  const { updateSale } = proxyActivities<SuperOfficeActivities>(activityOptions('sale', steps.sale));
-  const { updateCompany } = proxyActivities<SuperOfficeActivities>(activityOptions('company', steps.company));
-  const { updateContact } = proxyActivities<SuperOfficeActivities>(activityOptions('contact', steps.contact));
-  const { updateProducts } = proxyActivities<SuperOfficeActivities>(
-    activityOptions('products', steps.products),
-  );
-  const { recordOutcome } = proxyActivities<SuperOfficeActivities>(activityOptions('outcome', steps.outcome));
+  const overrides = normalizeStepOverrides(input.steps);
+  const step = <S extends StepName>(name: S, taskQueue?: string): SmartSyncActivities[S] =>
+    proxyActivities<SmartSyncActivities>(stepActivityOptions(name, overrides[name], taskQueue))[name];
+  const fetchSignedContract = step('fetchSignedContract', oneflowTaskQueue(workflowInfo().taskQueue));
+  const resolvePlan = step('resolvePlan');
+  const updateSale = step('updateSale');
+  const updateCompany = step('updateCompany');
+  const updateContact = step('updateContact');
+  const updateProducts = step('updateProducts');
+  const recordOutcome = step('recordOutcome');
 
   // 1. The contract, from Oneflow: the webhook is trusted for nothing but the id.
-  let facts: Awaited<ReturnType<OneflowActivities['fetchSignedContract']>>;
+  let facts: ContractFacts;
   try {
     facts = await fetchSignedContract(input.contractId);
   } catch (err) {
     const { message, type } = describeFailure(err);
     result.notes.push(`The contract was not synced: ${message}`);
-    if (type === 'ContractNotSigned') return finish('not_signed');
-    if (type === 'ContractNotFound') return finish('failed');
+    if (type === FAILURE.ContractNotSigned) return finish('not_signed');
+    if (type === FAILURE.ContractNotFound) return finish('failed');
     finish('failed');
     throw ApplicationFailure.nonRetryable(
       `Could not fetch contract ${input.contractId} from Oneflow: ${message}`,
-      'FetchFailed',
+      FAILURE.FetchFailed,
     );
   }
 
@@ -130,39 +110,29 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
   progress.phase = 'updating';
   progress.resources = [...plan.settled];
   const settle = async (work: Promise<ResourceResult>, onFailure: (error: string) => ResourceResult) => {
-    let outcome: ResourceResult;
+    let resource: ResourceResult;
     try {
-      outcome = await work;
+      resource = await work;
     } catch (err) {
-      outcome = onFailure(describeFailure(err).message);
+      resource = onFailure(describeFailure(err).message);
     }
-    progress.resources.push(outcome);
-    return outcome;
+    progress.resources.push(resource);
+    return resource;
   };
   const updates: Promise<ResourceResult>[] = [];
   const { sale, company, products } = plan;
-  if (sale) updates.push(settle(updateSale(sale), (e) => failedEntity(sale, e)));
-  if (company) updates.push(settle(updateCompany(company), (e) => failedEntity(company, e)));
+  if (sale) updates.push(settle(updateSale(sale), (e) => failedEntityUpdate(sale, e)));
+  if (company) updates.push(settle(updateCompany(company), (e) => failedEntityUpdate(company, e)));
   for (const contact of plan.contacts) {
-    updates.push(settle(updateContact(contact), (e) => failedEntity(contact, e)));
+    updates.push(settle(updateContact(contact), (e) => failedEntityUpdate(contact, e)));
   }
-  if (products) {
-    updates.push(
-      settle(updateProducts(products), (error) => ({
-        type: 'Products',
-        id: products.saleId,
-        status: 'failed',
-        error,
-        properties: products.planned,
-      })),
-    );
-  }
+  if (products) updates.push(settle(updateProducts(products), (e) => failedProductsUpdate(products, e)));
   result.resources = [...plan.settled, ...(await Promise.all(updates))];
 
   // 4. The outcome, as Activities on the Sale.
   progress.phase = 'recording-outcome';
   if (plan.saleId === undefined) {
-    result.activities = {
+    result.appointments = {
       appointmentIds: [],
       notRecordedReason: 'the contract links to no SuperOffice Sale',
     };
@@ -180,10 +150,10 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
       nothingToSync: plan.nothingToSync,
       run: { workflowId: info.workflowId, runId: info.runId, trigger: input.trigger },
     });
-    result.activities = { appointmentIds: recorded.appointmentIds };
+    result.appointments = { appointmentIds: recorded.appointmentIds };
     return finish(recorded.status);
   } catch (err) {
-    result.activities = { appointmentIds: [], notRecordedReason: describeFailure(err).message };
+    result.appointments = { appointmentIds: [], notRecordedReason: describeFailure(err).message };
     // recordOutcome decides the outcome; when it could not run, the same rules decide here.
     return finish(outcomeStatus(result.resources));
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { MappingDocument } from '../../src/config/mapping-document';
-import type { InMemorySettingsStore } from '../../src/settings/settings-store';
+import type { InMemoryMappingStore } from '../../src/mapping-store/mapping-store';
 import { ADMIN, demoMappingDocument, startSyncStack, type SyncStack } from '../support/sync-stack';
 import { launchChromium, openPage } from './chromium';
 
@@ -68,7 +68,7 @@ async function recentRuns(): Promise<
 // First, while this stack's task queue has no runs yet.
 describe('with no settings and no runs yet', () => {
   it('shows the defaults, an empty mapping list and an empty run list, each saying what to do', async () => {
-    (stack.service.store as InMemorySettingsStore).clear();
+    (stack.service.store as InMemoryMappingStore).clear();
     const { page, errors } = await open();
     await page.getByText('No settings have been saved yet, so these are the defaults.').waitFor();
     expect(await page.getByRole('switch', { name: 'Products' }).isChecked()).toBe(true);

@@ -16,7 +16,7 @@ import { freePort } from '../../src/temporal/dev-server';
 import { createTestNamespace, testTemporalTarget } from '../setup/temporal-env';
 
 /**
- * The service configured the way a customer configures it: only the brief's environment
+ * The service configured the way a customer configures it: only the documented environment
  * variables and a mapping document named by SMART_SYNC_CONFIG, pointed at "real"
  * endpoints (our emulators standing in for Oneflow and a SuperOffice tenant) and a
  * Temporal server of its own (TEMPORAL_ADDRESS). No demo mode, no test seams.

@@ -1,8 +1,8 @@
-import { ConfigError, loadSettings } from '../../src/config/env';
+import { ConfigError, loadEnvironment } from '../../src/config/env';
 
 function problems(env: NodeJS.ProcessEnv): string[] {
   try {
-    loadSettings(env, '/srv/app');
+    loadEnvironment(env, '/srv/app');
   } catch (err) {
     if (err instanceof ConfigError) return err.problems;
     throw err;
@@ -12,7 +12,7 @@ function problems(env: NodeJS.ProcessEnv): string[] {
 
 describe('environment', () => {
   it('defaults to demo mode with the embedded dev server', () => {
-    const s = loadSettings({}, '/srv/app');
+    const s = loadEnvironment({}, '/srv/app');
     expect(s).toMatchObject({
       port: 3000,
       demo: true,
@@ -43,10 +43,10 @@ describe('environment', () => {
   });
 
   it('accepts host:port addresses', () => {
-    expect(loadSettings({ TEMPORAL_ADDRESS: 'temporal.internal:7233' }).temporal.address).toBe(
+    expect(loadEnvironment({ TEMPORAL_ADDRESS: 'temporal.internal:7233' }).temporal.address).toBe(
       'temporal.internal:7233',
     );
-    expect(loadSettings({ TEMPORAL_ADDRESS: '127.0.0.1:7233' }).temporal.address).toBe('127.0.0.1:7233');
+    expect(loadEnvironment({ TEMPORAL_ADDRESS: '127.0.0.1:7233' }).temporal.address).toBe('127.0.0.1:7233');
   });
 
   it('needs SUPEROFFICE_API_URL when ONEFLOW_API_URL is set', () => {
@@ -71,7 +71,7 @@ describe('environment', () => {
   });
 
   it('uses the public Oneflow API by default once SuperOffice is configured', () => {
-    const s = loadSettings({
+    const s = loadEnvironment({
       SUPEROFFICE_API_URL: 'https://sod2.superoffice.com/Cust1/api/',
       ONEFLOW_API_TOKEN: 't',
       ONEFLOW_WEBHOOK_SIGN_KEY: 'k',
@@ -94,7 +94,7 @@ describe('environment', () => {
   });
 
   it('reads per-step retry policies, and explains a bad one', () => {
-    const s = loadSettings({
+    const s = loadEnvironment({
       SMART_SYNC_RETRY_POLICIES: '{"company":{"maximumAttempts":3,"initialIntervalMs":500}}',
     });
     expect(s.retryPolicies).toEqual({ company: { maximumAttempts: 3, initialIntervalMs: 500 } });
@@ -106,6 +106,20 @@ describe('environment', () => {
     );
     expect(problems({ SMART_SYNC_RETRY_POLICIES: '{"sale":{"maximumAttempts":-1}}' })[0]).toMatch(
       /sale\.maximumAttempts/,
+    );
+  });
+
+  it('reads retry policies keyed by the activity names the Web UI shows', () => {
+    const s = loadEnvironment({
+      SMART_SYNC_RETRY_POLICIES:
+        '{"updateCompany":{"maximumAttempts":3},"recordOutcome":{"maximumIntervalMs":600000}}',
+    });
+    expect(s.retryPolicies).toEqual({
+      updateCompany: { maximumAttempts: 3 },
+      recordOutcome: { maximumIntervalMs: 600000 },
+    });
+    expect(problems({ SMART_SYNC_RETRY_POLICIES: '{"updateCompnay":{"maximumAttempts":3}}' })[0]).toMatch(
+      /by activity name: fetchSignedContract, resolvePlan, updateSale, updateCompany/,
     );
   });
 

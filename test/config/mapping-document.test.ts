@@ -7,7 +7,7 @@ import {
   type MappingDocument,
 } from '../../src/config/mapping-document';
 import { buildPropertyCatalog } from '../../src/superoffice/field-catalog';
-import { briefDocument, demoCatalogInput } from '../mapping/demo-fixtures';
+import { exampleDocument, demoCatalogInput } from '../mapping/demo-fixtures';
 
 /** A valid document with `mappings` replaced, for checking one entry at a time. */
 function withMappings(...mappings: unknown[]): unknown {
@@ -25,9 +25,9 @@ function errorsOf(input: unknown): string[] {
 }
 
 describe('parseMappingDocument: valid documents', () => {
-  it("accepts the product brief's example unchanged", () => {
-    const result = parseMappingDocument(briefDocument());
-    expect(result).toEqual({ ok: true, value: briefDocument() });
+  it('accepts the example mapping document unchanged', () => {
+    const result = parseMappingDocument(exampleDocument());
+    expect(result).toEqual({ ok: true, value: exampleDocument() });
   });
 
   it('accepts a document without links.company and with no mappings', () => {
@@ -327,9 +327,9 @@ describe('parseMappingDocument: each kind of mistake, with its message', () => {
 
 describe('parseMappingDocumentText', () => {
   it('parses JSON text', () => {
-    expect(parseMappingDocumentText(JSON.stringify(briefDocument()))).toEqual({
+    expect(parseMappingDocumentText(JSON.stringify(exampleDocument()))).toEqual({
       ok: true,
-      value: briefDocument(),
+      value: exampleDocument(),
     });
   });
 
@@ -371,8 +371,8 @@ describe('checkMappingsAgainstCatalog', () => {
     mappings,
   });
 
-  it("has no warnings for the brief's example against the demo catalog", () => {
-    expect(checkMappingsAgainstCatalog(briefDocument(), catalog)).toEqual([]);
+  it('has no warnings for the example mapping document against the demo catalog', () => {
+    expect(checkMappingsAgainstCatalog(exampleDocument(), catalog)).toEqual([]);
   });
 
   it('warns about unknown properties, with a suggestion when a label or prefix matches', () => {

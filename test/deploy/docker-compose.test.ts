@@ -6,7 +6,7 @@ import { envSchema } from '../../src/config/env';
 /**
  * No Docker engine runs on CI machines, so the compose file is checked by reading it:
  * the services a cluster deployment needs, their ports, and that the service gets every
- * variable the brief's configuration table names.
+ * variable the README's configuration table names.
  */
 interface ComposeService {
   image?: string;
@@ -57,7 +57,7 @@ describe('docker-compose.yml', () => {
 
   it('passes every variable of the configuration table to the service, and only known ones', () => {
     const env = service('smart-sync').environment ?? {};
-    const brief = [
+    const configurationTable = [
       'PORT',
       'TEMPORAL_ADDRESS',
       'TEMPORAL_NAMESPACE',
@@ -71,7 +71,7 @@ describe('docker-compose.yml', () => {
       'SMART_SYNC_ADMIN_TOKEN',
       'SMART_SYNC_CONFIG',
     ];
-    for (const name of brief) expect(Object.keys(env)).toContain(name);
+    for (const name of configurationTable) expect(Object.keys(env)).toContain(name);
     const known = Object.keys(envSchema.shape);
     for (const name of Object.keys(env)) expect(known).toContain(name);
   });

@@ -288,7 +288,7 @@ describe('a signed contract, end to end through a real Temporal server', () => {
     );
     expect(posts).toHaveLength(1);
     expect(await activitiesOf()).toHaveLength(1);
-    expect(result.activities?.appointmentIds).toHaveLength(1);
+    expect(result.appointments?.appointmentIds).toHaveLength(1);
   });
 
   it('answers the progress of a running sync, then its per-property result', async () => {

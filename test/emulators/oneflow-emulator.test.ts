@@ -67,7 +67,7 @@ beforeEach(async () => {
   receiver.respondWith(() => 200);
 });
 
-describe('authentication (reference §1)', () => {
+describe('authentication', () => {
   it('answers ping with {} for a valid token', async () => {
     const res = await api('/ping');
     expect(res.status).toBe(200);
@@ -98,7 +98,7 @@ describe('authentication (reference §1)', () => {
   });
 });
 
-describe('GET /v1/contracts/{id} (reference §2)', () => {
+describe('GET /v1/contracts/{id}', () => {
   it('returns the demo contract 9001 in the documented shape, which the client schema accepts', async () => {
     const raw = await contract(DEMO_CONTRACT_ID);
     const parsed = oneflowContractSchema.parse(raw);
@@ -251,7 +251,7 @@ describe('GET /v1/contracts/{id} (reference §2)', () => {
   });
 });
 
-describe('rate limit (reference §4)', () => {
+describe('rate limit', () => {
   it('defaults to the documented 2000 requests per 5 minutes', async () => {
     expect((await ctl('GET', '/rate-limit')).body).toEqual({ limit: 2000, windowMs: 300_000, enabled: true });
   });
@@ -288,7 +288,7 @@ describe('rate limit (reference §4)', () => {
   });
 });
 
-describe('signing and webhooks (reference §3)', () => {
+describe('signing and webhooks', () => {
   it('signs every signatory, marks the contract signed and delivers contract:sign with a valid signature', async () => {
     const before = Date.now();
     const res = await ctl('POST', `/contracts/${DEMO_CONTRACT_ID}/sign`);

@@ -73,7 +73,7 @@ describe('the demo seed', () => {
     expect(superOfficeSeedSchema.safeParse(superofficeDemoSeed).success).toBe(true);
   });
 
-  it('has the companies, persons, associate and sale of the helper brief', async () => {
+  it('has the companies, persons, associate and sale of docs/decisions.md', async () => {
     const state = await ctx.so.state<Json>();
     expect(state.contacts.map((c: Json) => [c.ContactId, c.Name, c.OrgNr])).toEqual([
       [101, 'Nordlys Interiør AS', ''],
@@ -111,7 +111,7 @@ describe('the demo seed', () => {
     });
   });
 
-  it('has the custom fields of the helper brief', async () => {
+  it('has the custom fields of docs/decisions.md', async () => {
     const fields = async (entity: string) =>
       (await ctx.so.api<Json[]>('GET', `/v1/${entity}/UdefLayout/Published`)).body.map((f) => [
         f.ProgId,

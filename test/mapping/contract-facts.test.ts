@@ -1,11 +1,7 @@
-import {
-  dataFieldOf,
-  toContractFacts,
-  type ContractFacts,
-  type OneflowContractInput,
-} from '../../src/mapping/contract-facts';
+import { dataFieldOf, toContractFacts, type OneflowContractInput } from '../../src/mapping/contract-facts';
 import type { OneflowContract } from '../../src/oneflow/contract';
 import { demoContract } from './demo-fixtures';
+import type { ContractFacts } from '../../src/workflow-contract';
 
 // The Oneflow client's parsed contract must be accepted as it is.
 const _acceptsClientContract: (contract: OneflowContract) => ContractFacts = toContractFacts;

@@ -78,8 +78,8 @@ export function demoCatalogInput(): PropertyCatalogInput {
   };
 }
 
-/** The product brief's example document. */
-export function briefDocument(): MappingDocument {
+/** The example mapping document: standard and custom fields, a participant's attribute and data field. */
+export function exampleDocument(): MappingDocument {
   return {
     smartSync: { dataFields: true, products: true },
     links: { sale: 'superoffice_sale_id', company: 'superoffice_company_id' },

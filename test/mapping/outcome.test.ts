@@ -1,9 +1,5 @@
-import {
-  describeOutcome,
-  describeResource,
-  type ResourceResult,
-  type SyncResult,
-} from '../../src/mapping/outcome';
+import { describeOutcome, describeResource, type OutcomeFacts } from '../../src/mapping/outcome';
+import type { ResourceResult } from '../../src/workflow-contract';
 
 const sale = (over: Partial<ResourceResult> = {}): ResourceResult => ({
   type: 'Sale',
@@ -61,7 +57,7 @@ const products = (over: Partial<ResourceResult> = {}): ResourceResult => ({
   ...over,
 });
 
-const result = (resources: ResourceResult[], over: Partial<SyncResult> = {}): SyncResult => ({
+const result = (resources: ResourceResult[], over: Partial<OutcomeFacts> = {}): OutcomeFacts => ({
   contractId: 9001,
   saleId: 2001,
   resources,
@@ -74,7 +70,7 @@ describe('describeOutcome', () => {
     expect(outcome.status).toBe('succeeded');
     expect(outcome.updatedTypes).toEqual(['Sale', 'Company', 'Contact', 'Products']);
     expect(outcome.failedTypes).toEqual([]);
-    expect(outcome.activities).toEqual([
+    expect(outcome.appointments).toEqual([
       {
         kind: 'success',
         description: [
@@ -89,8 +85,8 @@ describe('describeOutcome', () => {
     ]);
   });
 
-  it("matches the brief's example first line exactly when Sale, Company and Contact were updated", () => {
-    const [activity] = describeOutcome(result([sale(), company(), anna()])).activities;
+  it('matches the documented first line exactly when Sale, Company and Contact were updated', () => {
+    const [activity] = describeOutcome(result([sale(), company(), anna()])).appointments;
     expect(activity?.description.split('\n')[0]).toBe(
       '[Smart sync] Successfully updated the properties of the following SuperOffice resource types: Sale, Company, Contact.',
     );
@@ -111,11 +107,11 @@ describe('describeOutcome', () => {
     expect(outcome.status).toBe('partially_failed');
     expect(outcome.updatedTypes).toEqual(['Sale', 'Contact']);
     expect(outcome.failedTypes).toEqual(['Company']);
-    expect(outcome.activities.map((a) => a.kind)).toEqual(['success', 'failure']);
-    expect(outcome.activities[0]?.description.split('\n')[0]).toBe(
+    expect(outcome.appointments.map((a) => a.kind)).toEqual(['success', 'failure']);
+    expect(outcome.appointments[0]?.description.split('\n')[0]).toBe(
       '[Smart sync] Successfully updated the properties of the following SuperOffice resource types: Sale, Contact.',
     );
-    expect(outcome.activities[1]?.description).toBe(
+    expect(outcome.appointments[1]?.description).toBe(
       [
         '[Smart sync] Failed to update the properties of the following SuperOffice resource types: Company.',
         'Company 101 (Nordlys Interiør AS): SuperOffice rejected the value: OrgNr is too long',
@@ -140,7 +136,7 @@ describe('describeOutcome', () => {
       ),
     );
     expect(outcome.status).toBe('failed');
-    expect(outcome.activities).toEqual([
+    expect(outcome.appointments).toEqual([
       {
         kind: 'failure',
         description: [
@@ -182,7 +178,7 @@ describe('describeOutcome', () => {
     expect(outcome.status).toBe('partially_failed');
     expect(outcome.updatedTypes).toEqual(['Sale']);
     expect(outcome.failedTypes).toEqual(['Sale']);
-    expect(outcome.activities.map((a) => a.description)).toEqual([
+    expect(outcome.appointments.map((a) => a.description)).toEqual([
       [
         '[Smart sync] Successfully updated the properties of the following SuperOffice resource types: Sale.',
         'Sale 2001: Number = "PO-2026-0042"',
@@ -210,7 +206,7 @@ describe('describeOutcome', () => {
       ]),
     );
     expect(outcome.failedTypes).toEqual(['Products']);
-    expect(outcome.activities[1]?.description.split('\n')).toEqual([
+    expect(outcome.appointments[1]?.description.split('\n')).toEqual([
       '[Smart sync] Failed to update the properties of the following SuperOffice resource types: Products.',
       'Products of Sale 2001: Whiteboard: no line of the Sale\'s quote has ERP product key "WB-9" or name "Whiteboard"',
     ]);
@@ -241,7 +237,7 @@ describe('describeOutcome', () => {
         { notes: ["Products are off: the Sale's products were not updated"] },
       ),
     );
-    expect(outcome.activities).toEqual([
+    expect(outcome.appointments).toEqual([
       {
         kind: 'success',
         description: [
@@ -262,7 +258,7 @@ describe('describeOutcome', () => {
       status: 'nothing_to_sync',
       updatedTypes: [],
       failedTypes: [],
-      activities: [
+      appointments: [
         {
           kind: 'info',
           description: '[Smart sync] Nothing to sync: there are no mappings and Products is off.',
@@ -285,7 +281,7 @@ describe('describeOutcome', () => {
       ]),
     );
     expect(outcome.status).toBe('unchanged');
-    expect(outcome.activities).toEqual([
+    expect(outcome.appointments).toEqual([
       {
         kind: 'info',
         description: [

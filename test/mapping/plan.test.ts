@@ -2,7 +2,7 @@ import type { Mapping, MappingDocument } from '../../src/config/mapping-document
 import { toContractFacts, type OneflowContractInput } from '../../src/mapping/contract-facts';
 import { planSync, toJsonPatch, type SyncPlan } from '../../src/mapping/plan';
 import { buildPropertyCatalog } from '../../src/superoffice/field-catalog';
-import { briefDocument, demoCatalogInput, demoContract } from './demo-fixtures';
+import { exampleDocument, demoCatalogInput, demoContract } from './demo-fixtures';
 
 const catalog = buildPropertyCatalog(demoCatalogInput());
 
@@ -33,8 +33,8 @@ function contractWith(values: Record<string, string | null | undefined>): Oneflo
   return { ...contract, data_fields: [...fields, ...added] };
 }
 
-describe("planSync with the brief's document and the demo contract", () => {
-  const result = plan(briefDocument());
+describe('planSync with the example mapping document and the demo contract', () => {
+  const result = plan(exampleDocument());
 
   it('links the Sale and the Company from their data fields', () => {
     expect(result).toMatchObject({
@@ -234,19 +234,20 @@ describe('planSync: every mapping kind', () => {
 });
 
 describe('planSync: what fails, what is skipped, and that neither blocks the rest', () => {
-  it('fails a mapping to a data field the contract does not have', () => {
+  it('skips a mapping to a data field the contract does not have as "not in this contract", not a failure', () => {
     const result = plan(
       doc([
         { object: 'Sale', property: 'Heading', dataField: 'no_such_field' },
         { object: 'Sale', property: 'Number', dataField: 'po_number' },
       ]),
     );
-    expect(result.sale.failures).toEqual([
+    expect(result.sale.failures).toEqual([]);
+    expect(result.sale.skipped).toEqual([
       {
         property: 'Heading',
         label: 'Heading',
         source: 'data field "no_such_field"',
-        reason: 'the contract has no data field "no_such_field"',
+        reason: 'not in this contract (it has no data field "no_such_field")',
       },
     ]);
     expect(result.sale.changes.map((c) => c.property)).toEqual(['Number']);

@@ -2,7 +2,7 @@ import { toContractFacts } from '../../src/mapping/contract-facts';
 import { planSync, type ProductPlan } from '../../src/mapping/plan';
 import { matchProductsToQuoteLines, type QuoteLineSnapshot } from '../../src/mapping/quote-matching';
 import { buildPropertyCatalog } from '../../src/superoffice/field-catalog';
-import { briefDocument, demoCatalogInput, demoContract, demoQuoteLines } from './demo-fixtures';
+import { exampleDocument, demoCatalogInput, demoContract, demoQuoteLines } from './demo-fixtures';
 
 const product = (over: Partial<ProductPlan> & Pick<ProductPlan, 'name'>): ProductPlan => ({
   oneflowProductId: over.name,
@@ -28,7 +28,7 @@ const line = (
 describe('matchProductsToQuoteLines with the demo contract and quote', () => {
   const plan = planSync({
     facts: toContractFacts(demoContract()),
-    document: briefDocument(),
+    document: exampleDocument(),
     catalog: buildPropertyCatalog(demoCatalogInput()),
   });
   const result = matchProductsToQuoteLines(plan.productLines, demoQuoteLines());

@@ -1,5 +1,4 @@
 import { dataFieldCustomId, oneflowContractSchema, productCustomId } from '../../src/oneflow/contract';
-import { parseOneflowTime } from '../../src/oneflow/datetime';
 
 /** A contract as sparse as Oneflow might plausibly send: nulls, numbers, and unknown attributes. */
 const sparse = {
@@ -105,25 +104,5 @@ describe('oneflowContractSchema', () => {
     ],
   ])('rejects %s, since Smart Sync relies on it', (_label, body) => {
     expect(oneflowContractSchema.safeParse(body).success).toBe(false);
-  });
-});
-
-describe('parseOneflowTime', () => {
-  it("reads Oneflow's format, with no colon in the offset", () => {
-    expect(parseOneflowTime('2020-06-30T07:15:23+0000')?.toISOString()).toBe('2020-06-30T07:15:23.000Z');
-    expect(parseOneflowTime('2020-06-30T09:15:23+0200')?.toISOString()).toBe('2020-06-30T07:15:23.000Z');
-    expect(parseOneflowTime('2020-06-30T02:15:23-0500')?.toISOString()).toBe('2020-06-30T07:15:23.000Z');
-  });
-
-  it('also reads RFC 3339 forms', () => {
-    expect(parseOneflowTime('2020-06-30T07:15:23Z')?.toISOString()).toBe('2020-06-30T07:15:23.000Z');
-    expect(parseOneflowTime('2020-06-30T07:15:23.250+00:00')?.toISOString()).toBe('2020-06-30T07:15:23.250Z');
-  });
-
-  it('is null for nothing or nonsense', () => {
-    expect(parseOneflowTime(null)).toBeNull();
-    expect(parseOneflowTime('')).toBeNull();
-    expect(parseOneflowTime('yesterday')).toBeNull();
-    expect(parseOneflowTime('2020-13-45T07:15:23+0000')).toBeNull();
   });
 });

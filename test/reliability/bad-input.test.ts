@@ -1,7 +1,6 @@
 import { signWebhook } from '../../bench/bench-data';
 import type { RequestLogEntry } from '../../src/emulators/control-plane';
 import type { RunningService } from '../../src/runtime/service';
-import type { SmartSyncResult } from '../../src/workflows/sync-types';
 import { createTestNamespace, testTemporalTarget } from '../setup/temporal-env';
 import { demoMappingDocument } from '../support/sync-stack';
 import {
@@ -16,6 +15,7 @@ import {
   startServiceFor,
   stepOptions,
 } from './harness';
+import type { SmartSyncResult } from '../../src/workflow-contract';
 
 /**
  * Bad input of every kind the service meets: each is answered with an error that says

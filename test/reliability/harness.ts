@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { type BenchContract, type BenchDataSet, benchDataSet } from '../../bench/bench-data';
-import { type Settings, loadSettings } from '../../src/config/env';
+import { type Environment, loadEnvironment } from '../../src/config/env';
 import type { RequestLogEntry } from '../../src/emulators/control-plane';
 import {
   DEMO_ONEFLOW_TOKEN,
@@ -21,10 +21,10 @@ import {
 } from '../../src/emulators/superoffice';
 import { createLogger } from '../../src/logging/logger';
 import { type RunningService, type ServiceOverrides, startService } from '../../src/runtime/service';
-import { InMemorySettingsStore } from '../../src/settings/settings-store';
-import type { StepName, StepOptions } from '../../src/workflows/sync-types';
+import { InMemoryMappingStore } from '../../src/mapping-store/mapping-store';
 import { demoMappingDocument } from '../support/sync-stack';
 import type { WorkerConfig } from './worker-process';
+import { STEP_NAMES, type StepName, type StepOptions } from '../../src/workflow-contract';
 
 /**
  * What the reliability scenarios share: a batch of contracts (the demo deal repeated, each
@@ -62,8 +62,7 @@ export function quietTemporalRuntime(): void {
 
 /** Retries scaled down to test time, with the production number of attempts. */
 export function stepOptions(options: StepOptions): Partial<Record<StepName, StepOptions>> {
-  const steps: StepName[] = ['fetchContract', 'plan', 'sale', 'company', 'contact', 'products', 'outcome'];
-  return Object.fromEntries(steps.map((s) => [s, options]));
+  return Object.fromEntries(STEP_NAMES.map((s) => [s, options]));
 }
 
 export interface Emulators {
@@ -114,9 +113,9 @@ export function serviceSettings(
   target: { address: string; namespace: string },
   emulators: Pick<Emulators, 'oneflow' | 'superoffice'>,
   env: Record<string, string> = {},
-): Settings {
+): Environment {
   return {
-    ...loadSettings({
+    ...loadEnvironment({
       TEMPORAL_ADDRESS: target.address,
       TEMPORAL_NAMESPACE: target.namespace,
       TEMPORAL_TASK_QUEUE: `reliability-${randomUUID()}`,
@@ -141,9 +140,9 @@ export async function startServiceFor(
   emulators: Emulators,
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
-  const settings = serviceSettings(target, emulators);
-  const service = await startService(settings, createLogger(settings.logLevel), {
-    settingsStore: new InMemorySettingsStore(demoMappingDocument()),
+  const environment = serviceSettings(target, emulators);
+  const service = await startService(environment, createLogger(environment.logLevel), {
+    mappingStore: new InMemoryMappingStore(demoMappingDocument()),
     oneflowActivitiesPerSecond: 200,
     ...overrides,
   });
@@ -152,7 +151,7 @@ export async function startServiceFor(
     ...service,
     stop: async () => {
       await service.stop();
-      rmSync(settings.dataDir, { recursive: true, force: true });
+      rmSync(environment.dataDir, { recursive: true, force: true });
     },
   };
 }

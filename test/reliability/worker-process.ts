@@ -6,7 +6,7 @@ import { createOneflowActivities, createSuperOfficeActivities } from '../../src/
 import { parseMappingDocumentText } from '../../src/config/mapping-document';
 import { createLogger } from '../../src/logging/logger';
 import { OneflowClient } from '../../src/oneflow/client';
-import { InMemorySettingsStore } from '../../src/settings/settings-store';
+import { InMemoryMappingStore } from '../../src/mapping-store/mapping-store';
 import { SuperOfficeClient } from '../../src/superoffice/client';
 import { connectWorker } from '../../src/temporal/connection';
 import { startWorkers } from '../../src/temporal/workers';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     taskQueue: config.taskQueue,
     activities: createSuperOfficeActivities({
       superoffice: new SuperOfficeClient(config.superoffice),
-      settings: new InMemorySettingsStore(mapping.value),
+      mappingStore: new InMemoryMappingStore(mapping.value),
       logger,
     }),
     oneflowActivities: createOneflowActivities({ oneflow: new OneflowClient(config.oneflow), logger }),

@@ -1,4 +1,7 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import vm from 'node:vm';
 import type { MappingDocument } from '../../src/config/mapping-document';
 import {
@@ -10,7 +13,8 @@ import { createLogger } from '../../src/logging/logger';
 import { createApp } from '../../src/server/app';
 import { adminRouter } from '../../src/server/admin-api';
 import { settingsPageRouter } from '../../src/server/settings-page/settings-page-router';
-import { InMemorySettingsStore } from '../../src/settings/settings-store';
+import { InMemoryMappingStore, type MappingStore } from '../../src/mapping-store/mapping-store';
+import { SqliteMappingStore, writeFileAtomically } from '../../src/mapping-store/sqlite-mapping-store';
 import { SuperOfficeClient } from '../../src/superoffice/client';
 import type { CatalogProperty, PropertyCatalog } from '../../src/superoffice/field-catalog';
 import {
@@ -71,9 +75,9 @@ class StarterStandIn {
 }
 
 let emulator: RunningSuperOfficeEmulator;
-let server: Server;
+let server: Server | undefined;
 let base: string;
-let store: InMemorySettingsStore;
+let store: InMemoryMappingStore;
 let starter: StarterStandIn;
 
 beforeAll(async () => {
@@ -84,9 +88,9 @@ afterAll(async () => {
   await emulator.close();
 });
 
-beforeEach(async () => {
-  store = new InMemorySettingsStore();
-  starter = new StarterStandIn();
+/** Serves the app, in place of the one running, on the in-memory store or on one a test brings. */
+async function serve(mappingStore: MappingStore): Promise<void> {
+  if (server) await stopServer();
   const logger = createLogger('silent');
   const app = createApp({
     logger,
@@ -94,7 +98,7 @@ beforeEach(async () => {
     routers: [
       adminRouter({
         starter: starter as unknown as TemporalSyncStarter,
-        store,
+        store: mappingStore,
         superoffice: new SuperOfficeClient({ apiUrl: emulator.apiUrl, accessToken: DEMO_SUPEROFFICE_TOKEN }),
         adminToken: TOKEN,
         logger,
@@ -102,15 +106,28 @@ beforeEach(async () => {
       settingsPageRouter({ logger }),
     ],
   });
-  await new Promise<void>((resolve) => {
-    server = app.listen(0, () => resolve());
-  });
+  const listening = app.listen(0);
+  await new Promise<void>((resolve) => listening.once('listening', () => resolve()));
+  server = listening;
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+async function stopServer(): Promise<void> {
+  const running = server;
+  if (!running) return;
+  server = undefined;
+  running.closeAllConnections();
+  await new Promise((resolve) => running.close(resolve));
+}
+
+beforeEach(async () => {
+  store = new InMemoryMappingStore();
+  starter = new StarterStandIn();
+  await serve(store);
 });
 
 afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await stopServer();
 });
 
 async function call(
@@ -207,6 +224,20 @@ describe('GET and PUT /api/config', () => {
     expect((await store.getMappingDocument())!.smartSync).toEqual({ dataFields: false, products: true });
   });
 
+  it('takes If-Match: * as any stored version, and a list of tags as any one of them', async () => {
+    const star = { ...AUTH, 'If-Match': '*' };
+    expect((await call('PUT', '/api/config', { body: demo(), headers: star })).status).toBe(412);
+    expect(await store.getMappingDocument()).toBeNull();
+    const tag = (await call('PUT', '/api/config', { body: demo(), headers: AUTH })).headers.get('etag')!;
+    const mine = { ...demo(), mappings: [] };
+    const several = { ...AUTH, 'If-Match': `"${'0'.repeat(32)}", W/${tag}, ${tag}` };
+    expect((await call('PUT', '/api/config', { body: mine, headers: several })).status).toBe(200);
+    expect((await call('PUT', '/api/config', { body: demo(), headers: star })).status).toBe(200);
+    const weakOnly = { ...AUTH, 'If-Match': `W/${tag}` };
+    expect((await call('PUT', '/api/config', { body: mine, headers: weakOnly })).status).toBe(412);
+    expect(await store.getMappingDocument()).toEqual(demo());
+  });
+
   it('answers 400 with every problem, each naming its place, and saves nothing', async () => {
     const bad = {
       smartSync: { dataFields: 'yes', products: true },
@@ -254,6 +285,100 @@ describe('GET and PUT /api/config', () => {
         ),
       },
     ]);
+  });
+});
+
+describe('PUT /api/config and the store behind it', () => {
+  let dir: string;
+  const stores: SqliteMappingStore[] = [];
+  /** Fails every write of the file while set, as a full disk would (root ignores a read-only folder). */
+  let diskFull = false;
+
+  async function serveSqlite(): Promise<SqliteMappingStore> {
+    const sqlite = await SqliteMappingStore.open(path.join(dir, 'settings.db'), {
+      writeFile: async (file, bytes) => {
+        if (diskFull) {
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        }
+        await writeFileAtomically(file, bytes);
+      },
+    });
+    stores.push(sqlite);
+    await serve(sqlite);
+    return sqlite;
+  }
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'smart-sync-admin-api-'));
+    diskFull = false;
+  });
+
+  afterEach(async () => {
+    await stopServer();
+    for (const s of stores.splice(0)) await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['in memory', async (): Promise<MappingStore> => store],
+    ['SQLite', serveSqlite],
+  ])(
+    'lets one of two PUTs with the same If-Match through and refuses the other (%s store)',
+    async (_name, make) => {
+      const target = await make();
+      let tag = (await call('PUT', '/api/config', { body: demo(), headers: AUTH })).headers.get('etag')!;
+      const saved = [demo()];
+      // A few rounds, each from the version the previous round's winner saved.
+      for (let round = 0; round < 3; round++) {
+        const docs = ['a', 'b'].map((who) => {
+          const doc = demo();
+          doc.links.sale = `sale_field_${who}_${round}`;
+          return doc;
+        });
+        const answers = await Promise.all(
+          docs.map((body) => call('PUT', '/api/config', { body, headers: { ...AUTH, 'If-Match': tag } })),
+        );
+        expect(answers.map((a) => a.status).sort()).toEqual([200, 412]);
+        const winner = answers.findIndex((a) => a.status === 200);
+        expect(answers[1 - winner]!.body.error).toMatch(/changed since you loaded it/);
+        expect(await target.getMappingDocument()).toEqual(docs[winner]);
+        const get = await call('GET', '/api/config', { headers: AUTH });
+        expect(get.body).toEqual(docs[winner]);
+        expect(get.headers.get('etag')).toBe(answers[winner]!.headers.get('etag'));
+        tag = get.headers.get('etag')!;
+        saved.unshift(docs[winner]!);
+      }
+      if (target instanceof SqliteMappingStore) {
+        // The refused documents were never saved, not even for a moment.
+        expect((await target.history()).map((v) => v.document)).toEqual(saved);
+      }
+    },
+  );
+
+  it('answers 503 with the reason when the file cannot be written, and keeps the saved document', async () => {
+    const sqlite = await serveSqlite();
+    const first = await call('PUT', '/api/config', { body: demo(), headers: AUTH });
+    const tag = first.headers.get('etag')!;
+    const mine = demo();
+    mine.smartSync.products = false;
+
+    diskFull = true;
+    const failed = await call('PUT', '/api/config', { body: mine, headers: { ...AUTH, 'If-Match': tag } });
+    expect(failed.status).toBe(503);
+    expect(failed.body.error).toMatch(
+      /^the mapping document was not saved: cannot write the settings database .*settings\.db: the disk is full.*The stored document is unchanged/,
+    );
+    const get = await call('GET', '/api/config', { headers: AUTH });
+    expect(get.body).toEqual(demo());
+    expect(get.headers.get('etag')).toBe(tag);
+    expect((await sqlite.history()).map((v) => v.document)).toEqual([demo()]);
+    expect(readdirSync(dir)).toEqual(['settings.db']);
+
+    // Nothing was lost: the same request, sent again once there is room, goes through.
+    diskFull = false;
+    const retried = await call('PUT', '/api/config', { body: mine, headers: { ...AUTH, 'If-Match': tag } });
+    expect(retried.status).toBe(200);
+    expect((await call('GET', '/api/config', { headers: AUTH })).body).toEqual(mine);
   });
 });
 
@@ -378,13 +503,18 @@ describe('the settings page files', () => {
 
   it("gives the script's modules what CommonJS output needs, and nothing from node_modules", async () => {
     const { text } = await call('GET', '/settings/assets/settings.js');
+    const defined = [...text.matchAll(/^\}\)\(modules\['([^']+)'\] = \{\}, load\);$/gm)].map((m) => m[1]);
     const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
-    expect(new Set(required)).toEqual(new Set(['./settings-model']));
+    expect(required).toContain('./settings-model');
+    // Each one a module of the script itself, defined before it is needed.
+    for (const name of new Set(required)) {
+      expect(defined).toContain(name);
+      expect(text.indexOf(`modules['${name}'] = {}`)).toBeLessThan(text.indexOf(`require("${name}")`));
+    }
     // Runs the model module alone in a bare context: it must not touch the DOM or Node.
-    const model = text.slice(
-      text.indexOf('// --- settings-model ---'),
-      text.indexOf('// --- settings-client ---'),
-    );
+    const modelEnd = "})(modules['./settings-model'] = {}, load);";
+    const modelStart = text.indexOf('// --- settings-model ---');
+    const model = text.slice(modelStart, text.indexOf(modelEnd, modelStart) + modelEnd.length);
     const sandbox: { modules: Record<string, Record<string, unknown>>; load: (n: string) => unknown } = {
       modules: {},
       load: (n) => sandbox.modules[n],

@@ -4,7 +4,6 @@ import {
   PARTICIPANT_FIELDS as SERVER_PARTICIPANT_FIELDS,
   parseMappingDocument,
 } from '../../src/config/mapping-document';
-import type { ResourceResult } from '../../src/mapping/outcome';
 import {
   describeSource,
   emptyDocument,
@@ -29,6 +28,7 @@ import {
 } from '../../src/server/settings-page/browser/settings-model';
 import type { CatalogProperty, PropertyCatalog } from '../../src/superoffice/field-catalog';
 import demoMapping from '../../config/demo-mapping.json';
+import type { ResourceResult } from '../../src/workflow-contract';
 
 const demo = () => structuredClone(demoMapping) as MappingDocument;
 

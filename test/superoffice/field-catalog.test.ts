@@ -111,7 +111,7 @@ describe('buildPropertyCatalog with the demo set-up', () => {
     ]);
   });
 
-  it('has the standard fields the brief maps, ready, with their JSON Patch paths', () => {
+  it('has the standard fields the example document maps, ready, with their JSON Patch paths', () => {
     expect(prop(catalog.Sale, 'Number')).toEqual({
       object: 'Sale',
       property: 'Number',
@@ -180,7 +180,7 @@ describe('buildPropertyCatalog with the demo set-up', () => {
   });
 
   it('keeps standard field names that exist in the swagger entity definitions', () => {
-    // Spot checks against superoffice-entity-fields.txt: spelling matters for PATCH paths.
+    // Spot checks against SuperOffice's Swagger entity definitions: spelling matters for PATCH paths.
     const names = (o: 'Sale' | 'Company' | 'Contact') => STANDARD_FIELDS[o].map((f) => f.property);
     expect(names('Sale')).toEqual(expect.arrayContaining(['Saledate', 'Postit', 'SaleText', 'ReopenDate']));
     expect(names('Company')).toEqual(expect.arrayContaining(['OrgNr', 'Number1', 'Number2', 'Xstop']));

@@ -3,13 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { MappingDocument } from '../../src/config/mapping-document';
-import { loadSettings } from '../../src/config/env';
+import { loadEnvironment } from '../../src/config/env';
 import { createLogger } from '../../src/logging/logger';
 import { type RunningService, startService } from '../../src/runtime/service';
-import { InMemorySettingsStore } from '../../src/settings/settings-store';
-import type { SmartSyncResult, StepOptions, StepName } from '../../src/workflows/sync-types';
+import { InMemoryMappingStore } from '../../src/mapping-store/mapping-store';
 import { createTestNamespace, testTemporalTarget } from '../setup/temporal-env';
 import demoMapping from '../../config/demo-mapping.json';
+import {
+  type SmartSyncResult,
+  STEP_NAMES,
+  type StepName,
+  type StepOptions,
+} from '../../src/workflow-contract';
 
 /** Short retries, so that a fault that heals is retried within a test's time. */
 const FAST: StepOptions = {
@@ -18,15 +23,9 @@ const FAST: StepOptions = {
   backoffCoefficient: 2,
   maximumAttempts: 6,
 };
-export const FAST_STEPS: Partial<Record<StepName, StepOptions>> = {
-  fetchContract: FAST,
-  plan: FAST,
-  sale: FAST,
-  company: FAST,
-  contact: FAST,
-  products: FAST,
-  outcome: FAST,
-};
+export const FAST_STEPS: Partial<Record<StepName, StepOptions>> = Object.fromEntries(
+  STEP_NAMES.map((step) => [step, FAST]),
+);
 
 export const ADMIN = { Authorization: 'Bearer demo-admin-token' };
 
@@ -79,8 +78,8 @@ export async function startSyncStack(
   options: { mapping?: MappingDocument | null; temporalClientAddress?: string } = {},
 ): Promise<SyncStack> {
   const target = testTemporalTarget();
-  const settings = {
-    ...loadSettings({
+  const environment = {
+    ...loadEnvironment({
       TEMPORAL_ADDRESS: target.address,
       TEMPORAL_NAMESPACE: await createTestNamespace(),
       TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
@@ -90,11 +89,11 @@ export async function startSyncStack(
     port: 0,
   };
   const mapping = options.mapping === undefined ? demoMappingDocument() : options.mapping;
-  const service = await startService(settings, createLogger(settings.logLevel), {
+  const service = await startService(environment, createLogger(environment.logLevel), {
     demoPorts: { oneflow: 0, superoffice: 0 },
     steps: FAST_STEPS,
     webhookRetryScale: 0.001,
-    settingsStore: new InMemorySettingsStore(mapping),
+    mappingStore: new InMemoryMappingStore(mapping),
     temporalClientAddress: options.temporalClientAddress,
   });
   const demo = service.demo!;

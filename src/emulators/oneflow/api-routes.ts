@@ -4,13 +4,13 @@ import type { OneflowEmulator } from './oneflow-emulator';
 
 /**
  * The emulated /v1 API. Order matters: the token is checked before the rate limit,
- * because Oneflow enforces the limit "at a token level" (reference §4) and a request
+ * because Oneflow enforces the limit "at a token level" and a request
  * without a valid token belongs to no token.
  */
 export function apiRouter(emulator: OneflowEmulator): Router {
   const r = express.Router();
 
-  // Reference §1: X-Oneflow-API-Token is required for all endpoints; 401 = "The API token is invalid."
+  // Oneflow: X-Oneflow-API-Token is required for all endpoints; 401 = "The API token is invalid."
   r.use((req: Request, res: Response, next: NextFunction) => {
     const token = req.get('X-Oneflow-API-Token');
     if (!emulator.isKnownToken(token)) {
@@ -19,21 +19,21 @@ export function apiRouter(emulator: OneflowEmulator): Router {
       return;
     }
     if (!emulator.rateLimiter.tryAcquire(token)) {
-      // Reference §4: the documented body. Retry-After is not documented, so none is sent.
+      // Oneflow's documented body. Retry-After is not documented, so none is sent.
       res.status(429).json(rateLimitBody());
       return;
     }
     next();
   });
 
-  // Reference §1: GET /v1/ping answers {} when the service is up and the token valid.
+  // Oneflow: GET /v1/ping answers {} when the service is up and the token valid.
   r.get('/ping', (_req, res) => {
     res.json({});
   });
 
   r.get('/contracts/:id', (req, res) => {
     const raw = req.params.id;
-    // Reference §2: the id is integer(signed_integer_id). Anything else is a bad
+    // Oneflow types the id integer(signed_integer_id). Anything else is a bad
     // parameter, reported in parameter_problems as Oneflow's error format provides for.
     if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
       res.status(400).json(

@@ -1,7 +1,7 @@
 /**
- * The contract as GET /v1/contracts/{id} answers it, with the attributes the reference
- * lists (reference §2, from Oneflow's /docs/contract and the certified Power Platform
- * connector's `Contract`, `Party` and `Participant` definitions). Attributes Smart Sync
+ * The contract as GET /v1/contracts/{id} answers it, with the attributes listed by
+ * developer.oneflow.com/docs/contract and the certified Power Platform connector's
+ * `Contract`, `Party` and `Participant` definitions. Attributes Smart Sync
  * never needs (`_links`, `available_options`, `lifecycle_*`, file groups) are left out.
  *
  * Money and percentages are strings with two decimals ("4050.00", "10.00"): the connector

@@ -10,7 +10,7 @@ import { rateLimitConfigSchema } from './rate-limiter';
  */
 
 const eventRequestSchema = z.strictObject({
-  // Reference §3: event types are `subject[:attribute]:verb`, e.g. contract:sign.
+  // Oneflow's event types are `subject[:attribute]:verb`, e.g. contract:sign.
   type: z.string().regex(/^[a-z_]+(:[a-z_]+)+$/, 'an event type looks like "contract:sign"'),
   /** Send this signature instead of the right one (to test a receiver's check). */
   signature: z.string().optional(),

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 
 /**
- * Oneflow's error body: RFC 7807 fields served as application/json (reference §4,
- * "Error format", from /docs/handling-errors-with-error-codes). The generic code for a
+ * Oneflow's error body: RFC 7807 fields served as application/json
+ * (developer.oneflow.com/docs/handling-errors-with-error-codes). The generic code for a
  * status is the status followed by 0000 (4040000 for 404): Oneflow says codes ending in
  * 0000 are generic, so the emulator never invents a specific one.
  */
@@ -44,9 +44,8 @@ export function oneflowError(
 }
 
 /**
- * The documented 429 body, verbatim (reference §4, "Rate limits", from
- * /reference/api-rate-limit). It differs from the other errors: `info` instead of
- * `type`, and no `request_id`.
+ * The documented 429 body, verbatim (developer.oneflow.com/reference/api-rate-limit). It
+ * differs from the other errors: `info` instead of `type`, and no `request_id`.
  */
 export function rateLimitBody() {
   return {

@@ -179,7 +179,7 @@ export class OneflowEmulator {
 
   /**
    * Every signatory signs: their sign_state becomes "signed", the contract becomes
-   * "signed" and contract:sign is sent (reference §3: "state has changed to signed").
+   * "signed" and contract:sign is sent (Oneflow: "state has changed to signed").
    * Viewers and organizers do not sign in Oneflow, so they stay undecided.
    */
   sign(id: number): ActionResult {
@@ -197,7 +197,7 @@ export class OneflowEmulator {
     return { contract: structuredClone(c), delivery: this.emit(id, 'contract:sign', now) };
   }
 
-  /** Signatures are cleared (reference §3 event contract:signature_reset): pending again. */
+  /** Signatures are cleared (Oneflow's contract:signature_reset event): pending again. */
   signatureReset(id: number): ActionResult {
     const c = this.mustFind(id);
     this.requireState(c, ['pending', 'overdue', 'signed'], 'reset the signatures of');
@@ -213,7 +213,7 @@ export class OneflowEmulator {
     return { contract: structuredClone(c), delivery: this.emit(id, 'contract:signature_reset', now) };
   }
 
-  /** Draft to pending (reference §3: contract:publish is "draft to pending"). */
+  /** Draft to pending (Oneflow documents contract:publish as "draft to pending"). */
   publish(id: number): ActionResult {
     const c = this.mustFind(id);
     this.requireState(c, ['draft'], 'publish');

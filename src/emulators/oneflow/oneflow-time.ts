@@ -1,6 +1,6 @@
 /**
  * Oneflow writes datetimes as `%Y-%m-%dT%H:%M:%S%z`, e.g. "2020-06-30T07:15:23+0000": no
- * fraction and no colon in the offset (reference §2, "Datetime format", from /docs/type-reference).
+ * fraction and no colon in the offset (developer.oneflow.com/docs/type-reference).
  * The emulator always answers in UTC, as the documented examples do.
  */
 export function formatOneflowTime(date: Date): string {

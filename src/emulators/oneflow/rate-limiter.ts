@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Oneflow limits each API token to 2000 requests within a 5-minute window, across all
- * endpoints (reference §4, "Rate limits"). The docs do not say whether the window is fixed
+ * endpoints (Oneflow's api-rate-limit page). The docs do not say whether the window is fixed
  * or sliding; the emulator slides it (a log of accepted requests per token), which is the
  * stricter reading: a client that stays under the limit here stays under it either way.
  * Refused requests are not logged, so a client that backs off recovers once the oldest

@@ -12,14 +12,15 @@ import { ONEFLOW_TIME_PATTERN, formatOneflowTime } from './oneflow-time';
 /**
  * The seed document: a compact description of contracts that the emulator expands into
  * the full API shape (ids, timestamps, computed prices, sign states). Limits and rules
- * come from the reference where it states them; see README.md for an example.
+ * come from Oneflow's developer docs (developer.oneflow.com, pages cited as /docs/…) where they
+ * state them; see README.md for an example.
  */
 
 const oneflowTime = z
   .string()
   .regex(ONEFLOW_TIME_PATTERN, 'use Oneflow\'s datetime format, e.g. "2020-06-30T07:15:23+0000"');
 
-/** Reference §1: the OpenAPI spec gives the token `minLength: 40, maxLength: 40, pattern: ^[a-zA-Z0-9-]+$`. */
+/** Oneflow's OpenAPI spec gives the token `minLength: 40, maxLength: 40, pattern: ^[a-zA-Z0-9-]+$`. */
 export const apiTokenSchema = z
   .string()
   .regex(/^[a-zA-Z0-9-]{40}$/, 'an API token is exactly 40 characters of letters, digits and "-"');
@@ -32,7 +33,7 @@ const priceSeedSchema = z
     /** Absolute discount per unit, subtracted from `base`. */
     discount_amount: z.number().nonnegative().optional(),
   })
-  // Reference §2 product_groups: "Only one discount may be set: discount_percent or discount_amount."
+  // /docs/product-group: "discount_percent or discount_amount. One of them should be null or 0."
   .refine((p) => !(p.discount_percent && p.discount_amount), {
     message: 'only one of discount_percent and discount_amount may be set (the other must be 0 or absent)',
   })
@@ -50,7 +51,7 @@ const productSeedSchema = z
     price_1: priceSeedSchema,
     price_2: priceSeedSchema.optional(),
   })
-  // Reference §2: for single_choice/multiple_choice the quantity amount must be 0 or 1.
+  // /docs/product: for single_choice/multiple_choice the quantity amount must be 0 or 1.
   .refine((p) => p.quantity_type === 'quantity' || p.quantity === 0 || p.quantity === 1, {
     message: 'a single_choice or multiple_choice product has quantity 0 or 1',
     path: ['quantity'],
@@ -98,7 +99,7 @@ const dataFieldSeedSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().default(''),
   placeholder: z.string().default(''),
-  // Reference §2 data_fields: "Text values are limited to 1024 characters."
+  // /docs/data-field: "Text values are limited to 1024 characters."
   value: z.string().max(1024, 'a data field value is at most 1024 characters'),
 });
 
@@ -120,7 +121,7 @@ export const contractSeedSchema = z
     product_groups: z.array(productGroupSeedSchema).default([]),
   })
   .superRefine((c, ctx) => {
-    // Reference §2 data_fields: "Each custom_id must be unique within the same template type."
+    // /docs/data-field: "Each custom_id must be unique within the same template type."
     const seen = new Set<string>();
     c.data_fields.forEach((f, i) => {
       if (seen.has(f.custom_id)) {
@@ -132,7 +133,7 @@ export const contractSeedSchema = z
       }
       seen.add(f.custom_id);
     });
-    // Reference §2 product_groups: product custom_id "must be unique for each product in a contract".
+    // /docs/product-group: product custom_id "must be unique for each product in a contract".
     const productIds = new Set<string>();
     let products = 0;
     c.product_groups.forEach((g, gi) =>
@@ -149,7 +150,7 @@ export const contractSeedSchema = z
         productIds.add(p.custom_id);
       }),
     );
-    // Reference §2: "up to 150 products in total to all product groups in one contract".
+    // /docs/product-group: "up to 150 products in total to all product groups in one contract".
     if (products > 150) {
       ctx.addIssue({
         code: 'custom',
@@ -157,7 +158,7 @@ export const contractSeedSchema = z
         message: 'at most 150 products per contract',
       });
     }
-    // Reference §2 parties: "at most 40 participants across all parties in one contract".
+    // /docs/participant: "at most 40 participants across all parties in one contract".
     const participants = c.parties.reduce((n, p) => n + p.participants.length, 0);
     if (participants > 40) {
       ctx.addIssue({ code: 'custom', path: ['parties'], message: 'at most 40 participants per contract' });
@@ -177,11 +178,11 @@ export const contractSeedSchema = z
 export const webhookSettingsSchema = z.strictObject({
   /** Where webhooks are POSTed; null stops deliveries. */
   url: z.url().nullable().optional(),
-  /** The sign key entered with the webhook (optional in Oneflow, reference §3). */
+  /** The sign key entered with the webhook (optional in Oneflow). */
   signKey: z.string().nullable().optional(),
   /** Multiplies Oneflow's retry delays (1 s … 3600 s); 0.001 turns them into milliseconds. */
   retryScale: z.number().nonnegative().optional(),
-  /** Per-attempt timeout; Oneflow's own is not documented (reference §3, UNCONFIRMED). */
+  /** Per-attempt timeout; Oneflow does not document its own. */
   timeoutMs: z.number().int().positive().optional(),
 });
 export type WebhookSettingsInput = z.input<typeof webhookSettingsSchema>;
@@ -224,7 +225,7 @@ function money(n: number): string {
 }
 
 /**
- * Reference §2: `amount` is the "final price including discount. Calculated from the base
+ * /docs/product-group: `amount` is the "final price including discount. Calculated from the base
  * amount." Prices are per unit (quantity is separate), so a discount_amount is read as an
  * amount off each unit, and a discount_percent as a percentage of the base.
  */
@@ -289,7 +290,7 @@ export function expandContract(seed: ContractSeed, ids: IdAllocator, now: Date):
         delivery_channel: p.delivery_channel,
         delivery_status: seed.state === 'draft' ? 'not_sent' : 'success',
         two_step_authentication_method: p.two_step_authentication_method,
-        // Reference §2, roles: signatories and influencers may update, viewers may not.
+        // Oneflow's roles: signatories and influencers may update, viewers may not.
         _permissions: { 'contract:update': p.signatory || p.organizer },
         _private_ownerside: { ...stamps, first_visited_time: null, last_visited_time: null, visits: 0 },
       };

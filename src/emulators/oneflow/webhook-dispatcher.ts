@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { formatOneflowTime } from './oneflow-time';
 
 /**
- * Delivers webhooks the way Oneflow documents it (reference §3):
+ * Delivers webhooks the way Oneflow documents it (developer.oneflow.com/docs/getting-started-with-webhooks):
  * - body `{contract: {id}, callback_id, events: [{id, type, created_time}], signature}`;
  * - `signature` = hex sha1(callback_id + sign key): no HMAC, the body is not covered;
  * - any status but 200 is a failure and the same call (same callback_id) is sent again

@@ -1,8 +1,9 @@
 import { badRequest } from './errors';
 
 /**
- * The OData-style archive queries of GET /v1/{Entity} and /v1/{Entity}/{id}/{Sub} (reference §6.6),
- * limited to what Smart Sync needs and answered in the slim format:
+ * The OData-style archive queries of GET /v1/{Entity} and /v1/{Entity}/{id}/{Sub}, as SuperOffice
+ * documents them (docs.superoffice.com/en/api/search/odata), limited to what Smart Sync needs and
+ * answered in the slim format:
  *   { "odata.metadata": ..., "odata.nextLink": null, "value": [ {PrimaryKey, EntityName, <columns>} ] }
  *
  * Supported: $select (column names), $filter, $orderby (col [asc|desc], ...), $top, $skip,
@@ -461,10 +462,10 @@ export function runArchiveQuery<Row>(
 
   return {
     'odata.metadata': `${apiBase}/v1/Archive/$metadata`,
-    // Every documented example shows null (§6.6); clients page with $top/$skip.
+    // Every example in SuperOffice's docs shows null; clients page with $top/$skip.
     'odata.nextLink': null,
     value: selected.map((row) => {
-      // Slim rows show PrimaryKey as a string, as in the documented example (§6.6).
+      // Slim rows show PrimaryKey as a string, as in SuperOffice's documented example.
       const out: Record<string, unknown> = {
         PrimaryKey: String(provider.primaryKey(row)),
         EntityName: provider.entityName,

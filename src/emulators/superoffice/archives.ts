@@ -63,9 +63,9 @@ export function personArchive(store: SuperOfficeStore): ArchiveProvider<Row> {
       column('personUpdatedDate', 'date', (r) => r.doc.UpdatedDate ?? null),
       column('personRegisteredDate', 'date', (r) => r.doc.CreatedDate ?? null),
     ],
-    // The emulator's choice: the reference names no default column set.
+    // The emulator's choice: SuperOffice's docs name no default column set.
     defaultColumns: ['personId', 'fullName', 'firstName', 'lastName', 'title', 'contactId', 'email'],
-    // "email" is shorthand for email/emailAddress here (the brief's `$filter=email eq 'x'`).
+    // "email" is shorthand for email/emailAddress here (so that `$filter=email eq 'x'` works).
     aliases: { email: 'email/emailAddress', contactName: 'personContact/name' },
   };
 }

@@ -3,9 +3,9 @@ import { ERROR_SOURCE } from './errors';
 import type { SuperOfficeStore } from './store';
 
 /**
- * Online auth schemes (reference §5.4): `Authorization: Bearer <access token>` ("8A:Cust12345...."),
+ * SuperOffice Online's auth schemes: `Authorization: Bearer <access token>` ("8A:Cust12345...."),
  * or `Authorization: SOTicket <ticket>` together with `SO-AppToken: <client secret>`, which Online
- * requires with a ticket (§5.3). Anything else is a 401. Each credential acts as an associate,
+ * requires with a ticket. Anything else is a 401. Each credential acts as an associate,
  * who becomes UpdatedBy of what it writes; handlers find it with `associateOf(res)`.
  */
 
@@ -55,7 +55,7 @@ function credentialAssociate(
 }
 
 /**
- * 401 body: the reference documents no body for it (§6.2); the emulator uses the REST error
+ * 401 body: SuperOffice documents none (only the 404's); the emulator uses the REST error
  * shape so that every error a client sees parses the same way.
  */
 export function authenticate(store: SuperOfficeStore, options: AuthOptions) {

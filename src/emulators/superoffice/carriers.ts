@@ -11,8 +11,8 @@ import { defaultsOf, isPlainObject } from './prop-values';
 import type { JsonRecord, SuperOfficeStore } from './store';
 
 /**
- * The short "carrier" objects that stand for a referenced entity inside another one (reference
- * §2.2: Contact {ContactId, Name, ...}, Person {PersonId, ...}, Associate {AssociateId, ...},
+ * The short "carrier" objects that stand for a referenced entity inside another one (SuperOffice's
+ * swagger: Contact {ContactId, Name, ...}, Person {PersonId, ...}, Associate {AssociateId, ...},
  * Sale {SaleId, Title, ...}). They are stored id-only and filled from the store on every read, so
  * a renamed Company shows its new name inside its Sales at once.
  */

@@ -2,8 +2,9 @@
  * User-defined fields (udefs, keyed by ProgId "SuperOffice:N") and extra fields ("x_name"):
  * their metadata, the three dictionaries an entity shows them in, and the value encoding.
  *
- * Sources: reference/superoffice-api.md §3.2 (dictionaries, sibling keys, encoded values) and
- * §3.3 (metadata shapes); the wire format decided in docs/decisions.md "Custom-field values on
+ * Sources: docs.superoffice.com/en/custom-objects/reference (dictionaries, sibling keys),
+ * en/api/archive-providers/encoded-values (encoded values) and SuperOffice's Swagger definitions
+ * (metadata shapes); the wire format decided in docs/decisions.md "Custom-field values on
  * the wire": writes may be plain ("43", "12.5", "2026-12-15", "1", list item id "3") or encoded
  * ("[I:43]", "[F:12.5]", "[D:2026.12.15]"); reads are always encoded, text plain.
  */
@@ -69,7 +70,7 @@ export function isSiblingKey(key: string): boolean {
   return SIBLING_SUFFIXES.some((s) => lower.endsWith(s.toLowerCase()));
 }
 
-/** Which dictionary may carry which kind of field: CustomFields carries both (§3.2). */
+/** Which dictionary may carry which kind of field: CustomFields carries both. */
 export function dictionaryAccepts(dict: CustomDictionary, def: CustomFieldDef): boolean {
   if (dict === 'CustomFields') return true;
   return dict === 'UserDefinedFields' ? def.kind === 'udef' : def.kind === 'extra';
@@ -188,7 +189,7 @@ function listItemOf(def: CustomFieldDef, value: string, lists: ListLookup): List
 }
 
 /**
- * The three dictionaries as GET shows them (§3.2): UserDefinedFields has the udefs, ExtraFields
+ * The three dictionaries as GET shows them: UserDefinedFields has the udefs, ExtraFields
  * the extra fields, CustomFields both plus an ":org" sibling per field. List fields also get
  * ":DisplayText" (the item's name) and ":DisplayTooltip" siblings, in UserDefinedFields and
  * CustomFields.
@@ -248,7 +249,7 @@ const TEMPLATE_PREFIX: Record<UdefType, string> = {
   Decimal: 'cdc',
 };
 
-/** FieldInfoBase, as GET /v1/{Entity}/CustomField answers it (§3.3). */
+/** FieldInfoBase, as GET /v1/{Entity}/CustomField answers it. */
 export function fieldInfoBase(def: CustomFieldDef): Record<string, unknown> {
   return {
     FieldType: FIELD_INFO_TYPE[def.type],
@@ -273,7 +274,7 @@ function templateVariableName(def: CustomFieldDef): string {
   return `${TEMPLATE_PREFIX[def.type]}${pad(def.udefIdentity, 2)}`;
 }
 
-/** UserDefinedFieldInfo, as GET /v1/{Entity}/UdefLayout/Published answers it (§3.3). */
+/** UserDefinedFieldInfo, as GET /v1/{Entity}/UdefLayout/Published answers it. */
 export function userDefinedFieldInfo(def: CustomFieldDef, ownerType: string): Record<string, unknown> {
   return {
     UDefFieldId: def.udefFieldId,

@@ -13,7 +13,7 @@ import { SuperOfficeStore } from './store';
 export const DEFAULT_CONTEXT_ID = 'Cust12345';
 
 export interface SuperOfficeEmulatorOptions extends AuthOptions {
-  /** The tenant; the API is served at /{contextId}/api (reference §2.1). Default "Cust12345". */
+  /** The tenant; the API is served at /{contextId}/api, as SuperOffice's is. Default "Cust12345". */
   contextId?: string;
   /** A seed document loaded at once; omitted, the emulator starts empty. */
   seed?: unknown;
@@ -63,7 +63,7 @@ export function createSuperOfficeEmulator(options: SuperOfficeEmulatorOptions = 
   if (options.seed !== undefined) loadSeed(store, options.seed);
 
   const api = express.Router();
-  // GET {base}/api: the version document (reference §2.1 "Version info").
+  // GET {base}/api: the version document, as SuperOffice's REST reference shows it.
   api.get('/', (req, res) => {
     res.json({
       v1: `${apiBase(req)}/v1`,

@@ -10,14 +10,14 @@ import {
 import { defaultsOf } from './prop-values';
 
 /**
- * The four REST entities the emulator serves, and what the reference says about each.
- * UI names differ (product brief): Contact = Company, Person = Contact, Appointment = Activity.
+ * The four REST entities the emulator serves, and what SuperOffice documents about each.
+ * The API's names differ from the UI's: Contact = Company, Person = Contact, Appointment = Activity.
  */
 
 export const ENTITY_NAMES = ['Sale', 'Contact', 'Person', 'Appointment'] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];
 
-/** Nested references the emulator resolves from its store on read ("carriers", §2.1). */
+/** Nested references (SuperOffice's "carriers", e.g. {"ContactId": 17}) resolved from the store on read. */
 export const CARRIER_NAMES = ['Contact', 'Person', 'Associate', 'Sale', 'Project', 'Appointment'] as const;
 export type CarrierName = (typeof CARRIER_NAMES)[number];
 
@@ -34,7 +34,7 @@ export interface EntityKind {
   name: EntityName;
   idField: string;
   props: PropTable;
-  /** Kept from the stored record on PUT/PATCH/POST (reference §2.6); a seed may set them. */
+  /** Documented read-only: kept from the stored record on PUT/PATCH/POST; a seed may set them. */
   readOnly: ReadonlySet<string>;
   /** Derived from other data on every read; never stored. */
   computed: ReadonlySet<string>;
@@ -44,7 +44,10 @@ export interface EntityKind {
   seedCollection: 'sales' | 'companies' | 'persons' | 'appointments';
 }
 
-/** §2.6 "Everywhere": primary key, created/updated date and user. */
+/**
+ * System-maintained on every entity, besides its primary key: created/updated date and user.
+ * The per-entity lists below quote SuperOffice's Swagger property descriptions.
+ */
 const COMMON_READ_ONLY = ['CreatedDate', 'UpdatedDate', 'CreatedBy', 'UpdatedBy'];
 
 function structuredAddress(atype: string): Record<string, unknown> {
@@ -65,7 +68,7 @@ export const ENTITY_KINDS: Record<EntityName, EntityKind> = {
     name: 'Sale',
     idField: 'SaleId',
     props: SALE_ENTITY,
-    // §2.6 Sale: NextDueDate ("Maintained by the system"), ActiveLinks, ActiveErpLinks, Appointment.
+    // Read-only on Sale: NextDueDate ("Maintained by the system"), ActiveLinks, ActiveErpLinks, Appointment.
     readOnly: new Set([
       'SaleId',
       ...COMMON_READ_ONLY,
@@ -82,7 +85,7 @@ export const ENTITY_KINDS: Record<EntityName, EntityKind> = {
     name: 'Contact',
     idField: 'ContactId',
     props: CONTACT_ENTITY,
-    // §2.6 Contact: UtmParameters ("readonly field"), ActiveInterests, ActiveErpLinks.
+    // Read-only on Contact: UtmParameters ("readonly field"), ActiveInterests, ActiveErpLinks.
     readOnly: new Set([
       'ContactId',
       ...COMMON_READ_ONLY,
@@ -99,7 +102,7 @@ export const ENTITY_KINDS: Record<EntityName, EntityKind> = {
     name: 'Person',
     idField: 'PersonId',
     props: PERSON_ENTITY,
-    // §2.6 Person: IsAssociate ("The property is read-only"), UtmParameters.
+    // Read-only on Person: IsAssociate ("The property is read-only"), UtmParameters.
     readOnly: new Set([
       'PersonId',
       ...COMMON_READ_ONLY,
@@ -116,7 +119,7 @@ export const ENTITY_KINDS: Record<EntityName, EntityKind> = {
     name: 'Appointment',
     idField: 'AppointmentId',
     props: APPOINTMENT_ENTITY,
-    // §2.6 Appointment: CreatedBy ("The property is read-only"), PreferredTZLocationData ("Read-only").
+    // Read-only on Appointment: CreatedBy ("The property is read-only"), PreferredTZLocationData.
     readOnly: new Set(['AppointmentId', ...COMMON_READ_ONLY, 'PreferredTZLocationData', 'ActiveLinks']),
     computed: new Set(['ActiveLinks']),
     defaults: {

@@ -9,8 +9,8 @@ import type { JsonRecord, StoredEntity, SuperOfficeStore } from './store';
 
 /**
  * The REST verbs on one entity, over the store: create, replace, patch, delete, with the
- * system-maintained fields (§2.6: UpdatedDate/UpdatedBy move on every write that changes
- * something, CreatedDate/CreatedBy on create) and If-Unmodified-Since (§6.4).
+ * system-maintained fields (UpdatedDate/UpdatedBy move on every write that changes
+ * something, CreatedDate/CreatedBy on create) and If-Unmodified-Since.
  */
 
 /** SuperOffice dates are UTC; a seed value without an offset is read as UTC too. */
@@ -48,7 +48,7 @@ export class EntityRepository {
       doc.EndDate = new Date(Date.now() + 60 * 60 * 1000).toISOString();
       doc.ActiveDate = now;
     }
-    // "if you don't assign an associate ... the current user will become the owner" (§2.5).
+    // SuperOffice: "if you don't assign an associate ... the current user will become the owner".
     if (associateId && this.store.associates.has(associateId)) doc.Associate = { AssociateId: associateId };
     return doc;
   }
@@ -172,7 +172,7 @@ function requireEntityBody(body: unknown): JsonRecord {
   return body;
 }
 
-/** §6.4: If-Unmodified-Since on PUT/PATCH/DELETE → 412 when the entity changed after that time. */
+/** If-Unmodified-Since on PUT/PATCH/DELETE → 412 when the entity changed after that time. */
 function checkUnmodifiedSince(kind: EntityKind, stored: StoredEntity, pre: Preconditions): void {
   if (pre.ifUnmodifiedSince === undefined) return;
   const since = Date.parse(pre.ifUnmodifiedSince);
@@ -188,7 +188,7 @@ function checkUnmodifiedSince(kind: EntityKind, stored: StoredEntity, pre: Preco
   }
 }
 
-/** §6.4: If-Modified-Since on GET → 304 when the entity has not changed since. */
+/** If-Modified-Since on GET → 304 when the entity has not changed since. */
 export function notModifiedSince(stored: StoredEntity, header: string | undefined): boolean {
   if (header === undefined) return false;
   const since = Date.parse(header);

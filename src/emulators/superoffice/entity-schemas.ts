@@ -1,7 +1,7 @@
 /**
- * Property tables of the SuperOffice REST carriers this emulator serves, transcribed from the
- * `definitions` of SuperOffice's own Swagger files (reference/superoffice-openapi/Swagger-v1-{Sale,
- * Contact,Person,Appointment}.json; flattened in reference/superoffice-entity-fields.txt), in
+ * Property tables of the SuperOffice REST carriers this emulator serves, transcribed from
+ * SuperOffice's published Swagger definitions (the `definitions` of Swagger-v1-Sale.json,
+ * Swagger-v1-Contact.json, Swagger-v1-Person.json and Swagger-v1-Appointment.json), in
  * their order. Property names, enum values and JSON types come from there; nothing is invented.
  * `ref` names the swagger definition (short name) of a nested object.
  */

@@ -20,7 +20,8 @@ function isLinkTo(link: unknown, entityName: string, id: number): boolean {
 
 /**
  * The follow-ups of a sale: those whose Sale is the sale, those with a Links entry to it, and those
- * the sale's own Links point at (SODocs howto/sale/link-sale-to-appointment, reference §2.5).
+ * the sale's own Links point at (SuperOffice's how-to,
+ * docs.superoffice.com/en/api/web-services/howto/sale/link-sale-to-appointment).
  */
 export function appointmentIdsOfSale(store: SuperOfficeStore, saleId: number): number[] {
   const sale = store.entity('Sale', saleId);

@@ -23,13 +23,13 @@ import type { JsonRecord, StoredEntity, SuperOfficeStore } from './store';
  *
  * - Properties are matched case-insensitively; unknown ones are ignored, as JSON.NET does on the
  *   real API (PATCH differs: a path to an unknown property is a 400, see json-patch.ts).
- * - A property missing from the body gets its default: PUT "replaces the entire entity" (§3.1).
- * - Read-only properties (§2.6) keep their stored value; computed ones are never stored.
+ * - A property missing from the body gets its default: PUT "replaces the entire entity".
+ * - Documented read-only properties keep their stored value; computed ones are never stored.
  * - Carriers are stored by id; any other property of a written carrier is ignored. A reference to
  *   a Contact/Person/Associate/Sale that does not exist is a 400.
  * - Custom fields: each of UserDefinedFields, ExtraFields and CustomFields may carry values; a
- *   dictionary MERGES by key (fields not named keep their value; the reference leaves this open,
- *   §3.2 "⚠ Not confirmed", and its own sample sends a partial dictionary). Sibling keys
+ *   dictionary MERGES by key (fields not named keep their value; SuperOffice's docs leave this open,
+ *   and its own Person.http sample sends a partial dictionary). Sibling keys
  *   (":DisplayText", ":DisplayTooltip", ":org") are ignored, read-only fields keep their value,
  *   an unknown field or a value that does not fit its type is a 400 ValidationException.
  *   Only values that differ from the stored one count, so a GET body PUT back unchanged is a no-op

@@ -1,11 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 
 /**
- * SuperOffice's REST error body. Only the 404 is documented (reference/superoffice-api.md §6.1):
+ * SuperOffice's REST error body. Only the 404 is documented
+ * (docs.superoffice.com/en/api/web-services/endpoints/rest-webapi):
  *   {"Error":true,"ErrorType":"SoNotFoundException","ErrorMessage":"Contact id 99999 not found",
  *    "ErrorSource":"SuperOffice.Services.Implementation"}
  * The emulator answers every REST error in this shape; the ErrorType names for the other statuses
- * are its own choice (§6.2 says their bodies are unconfirmed) and are listed in README.md.
+ * are its own choice (SuperOffice documents none of their bodies) and are listed in README.md.
  */
 export interface SoErrorBody {
   Error: true;
@@ -48,7 +49,7 @@ export function badRequest(message: string): SoApiError {
 
 /**
  * JSON Patch failures. The name is that of the exception ASP.NET's JSON Patch library throws;
- * a failed `test` is a 409 (reference §3.1), everything else a 400.
+ * a failed `test` is a 409 (as SuperOffice documents), everything else a 400.
  */
 export function patchError(message: string, status: 400 | 409 = 400): SoApiError {
   return new SoApiError(status, 'JsonPatchException', message);

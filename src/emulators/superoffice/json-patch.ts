@@ -2,7 +2,7 @@ import { patchError } from './errors';
 import { deepEqual, isPlainObject } from './prop-values';
 
 /**
- * PATCH as SuperOffice documents it (reference §3.1, from SODocs rest-webapi/index.mdx):
+ * PATCH as SuperOffice documents it (docs.superoffice.com/en/api/web-services/endpoints/rest-webapi):
  * - a JSON Patch (RFC 6902) array with ops add, replace, remove, test; move and copy are not
  *   supported (400); a failed `test` is a 409 and nothing of the request is applied;
  * - or a JSON Merge Patch (RFC 7396) object, "converted to a list of JSON-PATCH operations",

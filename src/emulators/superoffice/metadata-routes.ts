@@ -7,7 +7,7 @@ import { SoApiError } from './errors';
 import type { SuperOfficeStore } from './store';
 
 /**
- * Field metadata and lists (reference §3.3):
+ * Field metadata and lists (shapes from SuperOffice's Swagger definitions):
  *   GET /v1/{Entity}/CustomField[/{fieldName}]             FieldInfoBase (udefs and extra fields)
  *   GET /v1/{Entity}/UdefLayout/Published[/{progIdOrLabel}] UserDefinedFieldInfo (udefs only)
  *   GET /v1/MDOList/{listName}                              MDOListItem[] ("udlist{id}")

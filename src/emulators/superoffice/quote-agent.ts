@@ -7,8 +7,9 @@ import { QUOTE_ALTERNATIVE, QUOTE_LINE } from './quote-schemas';
 import type { JsonRecord, SuperOfficeStore } from './store';
 
 /**
- * POST /v1/Agents/Quote/{Method}: the RPC-style Quote agent (reference §4; request and response
- * carriers from Swagger-v1-QuoteAgent.json). Agent habits (§6.3, SODocs agents-webapi):
+ * POST /v1/Agents/Quote/{Method}: the RPC-style Quote agent (request and response carriers from
+ * SuperOffice's Swagger-v1-QuoteAgent.json). Agent habits, as
+ * docs.superoffice.com/en/api/web-services/endpoints/agents-webapi describes them:
  * - "a failed call will return NULL instead": an unknown id answers 200 with `null`
  *   (list methods answer `[]`: an unknown parent simply has no children);
  * - a malformed request (no JSON object body) is a 400;
@@ -176,13 +177,13 @@ function handlers(store: SuperOfficeStore, book: QuoteBook): Record<string, Hand
       const name = stringParam(body, 'FirstAlternativeName') || 'Alternative 1';
       if (!store.entity('Sale', saleId)) return ok(null);
       const existing = book.quoteOfSale(saleId);
-      // "at most one per Sale" (§4).
+      // SuperOffice allows a Sale "at most one" quote.
       if (existing)
         throw new BadParameter(`Sale ${saleId} already has a quote (QuoteId ${String(existing.QuoteId)})`);
       return ok(book.quoteEntityView(book.createQuote(saleId, connectionId, name, associateId)));
     },
     SaveQuoteAlternative: ({ body }) => {
-      // The one method whose body is the raw carrier, not a request wrapper (§4).
+      // The one method whose body is the raw carrier, not a request wrapper (per the swagger).
       let alternative: JsonRecord;
       try {
         alternative = recordOf(QUOTE_ALTERNATIVE, body, 'QuoteAlternative');

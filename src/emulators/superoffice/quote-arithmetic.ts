@@ -1,6 +1,6 @@
 /**
  * SuperOffice's quote arithmetic, from the QuoteLine / QuoteAlternative property descriptions in
- * Swagger-v1-QuoteAgent.json (reference §4):
+ * SuperOffice's Swagger-v1-QuoteAgent.json:
  * - line SubTotal "is equal to 'Quantity * ListPrice'";
  * - "TotalPrice = SubTotal - DiscountAmount or TotalPrice = (UnitCost * Quantity) + EarningAmount,
  *   according to what the user changed last" (UserValueOverride, or the ChangedFields of
@@ -10,7 +10,7 @@
  *   summing their subtotals"; TotalPrice = "Sum of the QuoteLines.TotalPrice - AlternativeDiscount";
  * - EarningPercent is "the earning ... in percent of total".
  * Amounts are rounded to cents, percentages kept at full precision (float noise removed): the
- * emulator's choice, the reference says nothing about rounding.
+ * emulator's choice, SuperOffice documents no rounding.
  */
 
 export const USER_VALUE_OVERRIDES = [

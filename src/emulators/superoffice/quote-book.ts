@@ -13,7 +13,7 @@ import { canonicalKey, coerceValue, defaultFor } from './prop-values';
 import type { JsonRecord, SuperOfficeStore } from './store';
 
 /**
- * The quote model behind the Quote agent (reference §4): Sale 1—0..1 Quote 1—n QuoteVersion
+ * The quote model behind the Quote agent: Sale 1—0..1 Quote 1—n QuoteVersion
  * 1—n QuoteAlternative 1—n QuoteLine. Records are stored flat with their parent ids and nested
  * on the way out, in the carrier shapes of Swagger-v1-QuoteAgent.json.
  */
@@ -229,7 +229,7 @@ export class QuoteBook {
     return this.store.quotes.get(quoteId) as JsonRecord;
   }
 
-  /** CreateQuoteLine: an unsaved line (QuoteLineId 0) with the product's data copied in (§4). */
+  /** CreateQuoteLine: an unsaved line (QuoteLineId 0) with the product's data copied in. */
   newLineFromProduct(alternativeId: number, product: JsonRecord): JsonRecord {
     const copied: JsonRecord = {};
     for (const name of Object.keys(PRODUCT)) {
@@ -258,7 +258,7 @@ export class QuoteBook {
   /**
    * SaveQuoteLine: stores the line as sent (a new one when QuoteLineId is 0). Like the real
    * agent it does not recalculate; clients call RecalculateQuoteLine before and
-   * RecalculateQuoteAlternative after (CRMScript howto quote/update, §4).
+   * RecalculateQuoteAlternative after (SuperOffice's CRMScript how-to quote/update).
    * Undefined when the alternative or the line does not exist.
    */
   saveLine(input: JsonRecord): JsonRecord | undefined {
@@ -281,7 +281,7 @@ export class QuoteBook {
    * RecalculateQuoteAlternative: every line by its own UserValueOverride, then the alternative.
    * When the quote has UseValuesFromQuote set and this is the likely alternative of the active
    * version, the Sale's Amount, Earning and EarningPercent follow it ("populated from the
-   * QuoteVersion.QuoteAlternative (current revision, most-likely alternative)", §4).
+   * QuoteVersion.QuoteAlternative (current revision, most-likely alternative)", says SuperOffice).
    */
   recalculateAlternative(alternativeId: number, associateId: number): AlternativeRecalculation | undefined {
     const alternative = this.store.quoteAlternatives.get(alternativeId);

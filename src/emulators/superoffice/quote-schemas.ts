@@ -2,7 +2,7 @@ import type { PropTable } from './entity-schemas';
 
 /**
  * Property tables of the Quote agent's carriers, transcribed from the `definitions` of
- * reference/superoffice-openapi/Swagger-v1-QuoteAgent.json (SuperOffice's own), in their order.
+ * SuperOffice's published Swagger-v1-QuoteAgent.json, in their order.
  */
 
 export const QUOTE: PropTable = {

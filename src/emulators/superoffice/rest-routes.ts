@@ -16,8 +16,8 @@ import { notFound } from './errors';
 import type { SuperOfficeStore } from './store';
 
 /**
- * REST resources under /v1 (reference §2.1 "Per-entity REST pattern", swagger paths of
- * Swagger-v1-{Sale,Contact,Person,Appointment}.json, PATCH from the REST reference pages):
+ * REST resources under /v1 (the paths of SuperOffice's Swagger-v1-{Sale,Contact,Person,Appointment}.json;
+ * PATCH from its REST reference pages):
  *   GET /v1/{Entity}/default, GET/PUT/PATCH/DELETE /v1/{Entity}/{id}, POST /v1/{Entity}
  *   GET /v1/Person, GET /v1/Appointment                 (archives, archive-query.ts)
  *   GET /v1/Contact/{id}/Persons, GET /v1/Sale/{id}/Activities
@@ -85,7 +85,7 @@ export function restRouter(store: SuperOfficeStore, entities: EntityRepository):
     const kind = kindOf(req);
     const id = idOf(req);
     if (!kind || id === undefined) return next();
-    // §6.4: If-Modified-Since → 304 when unchanged since.
+    // If-Modified-Since → 304 when unchanged since.
     if (notModifiedSince(entities.get(kind, id), header(req, 'if-modified-since'))) {
       res.status(304).end();
       return;

@@ -41,7 +41,7 @@ export const customFieldDefSchema = z
       ),
     label: z.string().min(1),
     type: z.enum(UDEF_TYPES),
-    /** Longest text value; defaults to 40 for ShortText and 200 for LongText (§3.2 String[40]/[200]). */
+    /** Longest text value; defaults to 40 for ShortText and 200 for LongText (udefs are String[40]/[200]). */
     textLength: z.number().int().positive().optional(),
     /** UDListDefinitionId of the list a List field picks from (one of `lists`). */
     listId: id.optional(),
@@ -116,7 +116,7 @@ const seedObjectSchema = z
   .object({
     /** Extra bearer access tokens, each acting as an associate (UpdatedBy of what it writes). */
     tokens: z.array(z.object({ token: z.string().min(1), associateId: id }).strict()).default([]),
-    /** System-user tickets: "Authorization: SOTicket <ticket>" together with "SO-AppToken: <appToken>" (§5.3). */
+    /** System-user tickets: "Authorization: SOTicket <ticket>" together with "SO-AppToken: <appToken>". */
     tickets: z
       .array(z.object({ ticket: z.string().min(1), appToken: z.string().min(1), associateId: id }).strict())
       .default([]),

@@ -4,9 +4,9 @@ import type {
   MappingObject,
   ParticipantField,
 } from '../../../config/mapping-document';
-import type { PropertyResult, ResourceResult } from '../../../mapping/outcome';
 import type { CatalogProperty, PropertyCatalog } from '../../../superoffice/field-catalog';
 import type { RunSummary } from '../../../temporal/sync-starter';
+import type { PropertyResult, ResourceResult } from '../../../workflow-contract';
 
 /**
  * What the settings page shows and how its edits change the mapping document, without

@@ -3,7 +3,17 @@ import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import initSqlJs from 'sql.js';
 import { type MappingDocument, parseMappingDocument } from '../config/mapping-document';
-import type { SaveOptions, SettingsStore } from './settings-store';
+import {
+  type MappingStore,
+  MappingStoreError,
+  mappingDocumentVersion,
+  type SaveOptions,
+  VersionConflictError,
+  versionMatches,
+} from './mapping-store';
+
+// Where callers have always found it.
+export { MappingStoreError };
 
 /**
  * The settings store `npm start` uses: an embedded SQLite database in one file
@@ -16,7 +26,12 @@ import type { SaveOptions, SettingsStore } from './settings-store';
  * rename): a crash leaves the old file or the new one, never half of each. The file
  * stays an ordinary SQLite database that the `sqlite3` tool can open.
  *
- * Within a process, operations run one at a time. A change made to the file by another
+ * A change is made to a copy of that copy, which replaces it only once the file is
+ * written: after a failed write (a full disk, a folder made read-only) the store goes on
+ * serving what the file holds, never a document it could not save.
+ *
+ * Within a process, operations run one at a time, so a compare-and-set (expectedVersion)
+ * checks and writes with no other save in between. A change made to the file by another
  * process is noticed (the file is a new inode after every write) and read before the
  * next operation; two processes writing at the same moment would still race, which is
  * why several instances should use a server database behind the same interface.
@@ -28,10 +43,6 @@ type Database = initSqlJs.Database;
 const SCHEMA_VERSION = 1;
 /** Versions of the mapping document kept, the current one included: a replaced document is never lost at once. */
 const DEFAULT_HISTORY_LIMIT = 50;
-
-export class SettingsStoreError extends Error {
-  override readonly name = 'SettingsStoreError';
-}
 
 export interface StoredVersion {
   version: number;
@@ -56,15 +67,19 @@ interface FileIdentity {
   mtimeNs: bigint;
 }
 
-function fileProblem(action: 'read' | 'write', file: string, err: unknown): SettingsStoreError {
+function fileProblem(action: 'read' | 'write', file: string, err: unknown): MappingStoreError {
   const e = err as NodeJS.ErrnoException;
   const why =
     e.code === 'EACCES' || e.code === 'EPERM'
       ? 'permission denied; make the folder writable by Smart Sync or set SMART_SYNC_DATA_DIR'
       : e.code === 'ENOTDIR'
         ? 'a part of the path is a file, not a folder; set SMART_SYNC_DATA_DIR to a folder'
-        : e.message;
-  return new SettingsStoreError(`cannot ${action} the settings database ${file}: ${why}`);
+        : e.code === 'EISDIR'
+          ? 'it is a folder, not a file; move it aside or set SMART_SYNC_DATA_DIR'
+          : e.code === 'ENOSPC' || e.code === 'EDQUOT'
+            ? `the disk is full (${e.message}); make room and try again`
+            : e.message;
+  return new MappingStoreError(`cannot ${action} the settings database ${file}: ${why}`);
 }
 
 async function identityOf(file: string): Promise<FileIdentity | null> {
@@ -84,7 +99,7 @@ function sameIdentity(a: FileIdentity | null, b: FileIdentity | null): boolean {
 function migrate(db: Database, file: string): void {
   const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
   if (version > SCHEMA_VERSION) {
-    throw new SettingsStoreError(
+    throw new MappingStoreError(
       `${file} was written by a newer version of Smart Sync (settings schema ${version}; this version knows ${SCHEMA_VERSION}); upgrade Smart Sync or point SMART_SYNC_DATA_DIR elsewhere`,
     );
   }
@@ -104,25 +119,57 @@ function migrate(db: Database, file: string): void {
   `);
 }
 
+/**
+ * Replaces `file` with `bytes` so that it holds the old bytes or the new ones, never a
+ * mix, whatever happens meanwhile: a temporary file beside it, fsynced, renamed over it.
+ */
+export async function writeFileAtomically(file: string, bytes: Uint8Array): Promise<void> {
+  const dir = path.dirname(file);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    const handle = await open(temp, 'w', 0o644);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+}
+
+export interface SqliteMappingStoreOptions {
+  historyLimit?: number;
+  /**
+   * How the database reaches its file: writeFileAtomically unless a test makes writes
+   * fail, which a read-only folder cannot do when the tests run as root.
+   */
+  writeFile?: (file: string, bytes: Uint8Array) => Promise<void>;
+}
+
 function parseStored(json: string, file: string, version: number): MappingDocument {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch (err) {
-    throw new SettingsStoreError(
+    throw new MappingStoreError(
       `${file}: version ${version} of the mapping document is not JSON: ${(err as Error).message}`,
     );
   }
   const parsed = parseMappingDocument(raw);
   if (!parsed.ok) {
-    throw new SettingsStoreError(
+    throw new MappingStoreError(
       `${file}: the stored mapping document (version ${version}) is not valid any more:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}\nPUT a corrected one to /api/config`,
     );
   }
   return parsed.value;
 }
 
-export class SqliteSettingsStore implements SettingsStore {
+export class SqliteMappingStore implements MappingStore {
   private db: Database | undefined;
   private loadedFrom: FileIdentity | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -132,6 +179,7 @@ export class SqliteSettingsStore implements SettingsStore {
     readonly file: string,
     private readonly sql: SqlJs,
     private readonly historyLimit: number,
+    private readonly writeFile: (file: string, bytes: Uint8Array) => Promise<void>,
   ) {}
 
   /**
@@ -139,60 +187,68 @@ export class SqliteSettingsStore implements SettingsStore {
    * folder Smart Sync cannot write to stops the start with a clear message rather than
    * the first save from the settings page.
    */
-  static async open(file: string, options: { historyLimit?: number } = {}): Promise<SqliteSettingsStore> {
-    const store = new SqliteSettingsStore(
+  static async open(file: string, options: SqliteMappingStoreOptions = {}): Promise<SqliteMappingStore> {
+    const store = new SqliteMappingStore(
       path.resolve(file),
       await loadEngine(),
       Math.max(1, options.historyLimit ?? DEFAULT_HISTORY_LIMIT),
+      options.writeFile ?? writeFileAtomically,
     );
-    await store.exclusive(async () => {
-      const db = await store.current();
-      if (store.loadedFrom === null) await store.save(db);
-    });
+    try {
+      await store.exclusive(async () => {
+        const db = await store.current();
+        if (store.loadedFrom === null) await store.replaceWith(store.copyOf(db));
+      });
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
     return store;
   }
 
   async getMappingDocument(): Promise<MappingDocument | null> {
-    return this.exclusive(async () => {
-      const row = (await this.current()).exec(
-        'SELECT version, document FROM mapping_document_versions ORDER BY version DESC LIMIT 1',
-      )[0]?.values[0];
-      return row ? parseStored(String(row[1]), this.file, Number(row[0])) : null;
-    });
+    return this.exclusive(async () => this.latest(await this.current()));
   }
 
   async setMappingDocument(doc: MappingDocument, options: SaveOptions = {}): Promise<void> {
     // The store is a boundary of its own: nothing invalid goes in, whoever calls.
     const parsed = parseMappingDocument(doc);
     if (!parsed.ok) {
-      throw new SettingsStoreError(
+      throw new MappingStoreError(
         `not saving an invalid mapping document:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}`,
       );
     }
     await this.exclusive(async () => {
       const db = await this.current();
-      db.run('BEGIN');
+      const { expectedVersion } = options;
+      if (expectedVersion !== undefined) {
+        const stored = this.latest(db);
+        const currentVersion = stored && mappingDocumentVersion(stored);
+        if (!versionMatches(expectedVersion, currentVersion)) {
+          throw new VersionConflictError(expectedVersion, currentVersion);
+        }
+      }
+      const next = this.copyOf(db);
       try {
-        db.run('INSERT INTO mapping_document_versions (document, saved_at, source) VALUES (?, ?, ?)', [
+        next.run('INSERT INTO mapping_document_versions (document, saved_at, source) VALUES (?, ?, ?)', [
           JSON.stringify(parsed.value),
           new Date().toISOString(),
           options.source ?? 'unknown',
         ]);
         if (options.seedFingerprint !== undefined) {
-          db.run("INSERT OR REPLACE INTO settings_meta (key, value) VALUES ('seed_fingerprint', ?)", [
+          next.run("INSERT OR REPLACE INTO settings_meta (key, value) VALUES ('seed_fingerprint', ?)", [
             options.seedFingerprint,
           ]);
         }
-        db.run(
+        next.run(
           'DELETE FROM mapping_document_versions WHERE version <= (SELECT MAX(version) FROM mapping_document_versions) - ?',
           [this.historyLimit],
         );
-        db.run('COMMIT');
       } catch (err) {
-        db.run('ROLLBACK');
+        next.close();
         throw err;
       }
-      await this.save(db);
+      await this.replaceWith(next);
     });
   }
 
@@ -228,9 +284,16 @@ export class SqliteSettingsStore implements SettingsStore {
     });
   }
 
+  private latest(db: Database): MappingDocument | null {
+    const row = db.exec(
+      'SELECT version, document FROM mapping_document_versions ORDER BY version DESC LIMIT 1',
+    )[0]?.values[0];
+    return row ? parseStored(String(row[1]), this.file, Number(row[0])) : null;
+  }
+
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(() => {
-      if (this.closed) throw new SettingsStoreError(`the settings store ${this.file} is closed`);
+      if (this.closed) throw new MappingStoreError(`the settings store ${this.file} is closed`);
       return work();
     });
     this.queue = run.catch(() => undefined);
@@ -254,7 +317,7 @@ export class SqliteSettingsStore implements SettingsStore {
         db.exec('SELECT count(*) FROM sqlite_master');
       } catch (err) {
         db.close();
-        throw new SettingsStoreError(
+        throw new MappingStoreError(
           `${this.file} is not a SQLite database (${(err as Error).message}); move it aside and Smart Sync starts with empty settings`,
         );
       }
@@ -271,27 +334,27 @@ export class SqliteSettingsStore implements SettingsStore {
     return db;
   }
 
-  private async save(db: Database): Promise<void> {
-    const bytes = db.export();
-    const dir = path.dirname(this.file);
-    const temp = path.join(
-      dir,
-      `.${path.basename(this.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-    );
+  /** A database of its own to change: the one served stays as the file holds it until the change is written. */
+  private copyOf(db: Database): Database {
+    return new this.sql.Database(db.export());
+  }
+
+  /**
+   * Writes `next` to the file and serves it from then on. When the write fails, `next`
+   * is dropped and the database served is still the one the file holds.
+   */
+  private async replaceWith(next: Database): Promise<void> {
     try {
-      await mkdir(dir, { recursive: true });
-      const handle = await open(temp, 'w', 0o644);
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, this.file);
+      await this.writeFile(this.file, next.export());
     } catch (err) {
-      await unlink(temp).catch(() => undefined);
+      next.close();
       throw fileProblem('write', this.file, err);
     }
-    this.loadedFrom = await identityOf(this.file);
+    // The file is replaced: `next` is what it holds, even when it cannot be looked at
+    // now, in which case the identity stays unknown and the next operation rereads it.
+    const written = await identityOf(this.file).catch(() => null);
+    if (this.db !== next) this.db?.close();
+    this.db = next;
+    this.loadedFrom = written;
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MappingDocument } from '../config/mapping-document';
-import type { SettingsStore } from './settings-store';
+import type { MappingStore } from './mapping-store';
 
 /**
  * How SMART_SYNC_CONFIG seeds the store at start-up. The settings page is where admins
@@ -22,7 +22,7 @@ export function mappingDocumentFingerprint(doc: MappingDocument): string {
 }
 
 export async function seedMappingDocument(
-  store: SettingsStore,
+  store: MappingStore,
   doc: MappingDocument,
   source: string,
 ): Promise<SeedResult> {

@@ -1,0 +1,201 @@
+import type { PropertyKind } from '../config/mapping-document';
+import type { PropertyType } from '../superoffice/standard-fields';
+import type { PatchValue } from '../superoffice/value-conversion';
+import type { LegacyStepKey, StepName, SyncPhase } from './steps';
+import type { PropertyResult, ResourceResult, SyncOutcome, Trigger, UpdatesOutcome } from './sync-results';
+
+/**
+ * What the workflow and its activities hand each other. Plain JSON only: every value
+ * here is recorded in the workflow's history, so a field may be added but never renamed
+ * or given another meaning without a patch (see README, "Changing the workflow").
+ */
+
+/** Timeout and retry overrides for one step, in milliseconds (SMART_SYNC_RETRY_POLICIES). */
+export interface StepOptions {
+  startToCloseTimeoutMs?: number;
+  initialIntervalMs?: number;
+  maximumIntervalMs?: number;
+  backoffCoefficient?: number;
+  maximumAttempts?: number;
+}
+
+/** Keyed by activity name; runs started before the rename may carry the legacy keys. */
+export type StepOverrides = Partial<Record<StepName | LegacyStepKey, StepOptions>>;
+
+export interface SmartSyncInput {
+  contractId: number;
+  trigger: Trigger;
+  /** The Oneflow event that caused a webhook run. */
+  eventId?: number;
+  callbackId?: string;
+  /** Who asked for a manual run, for the record. */
+  requestedBy?: string;
+  steps?: StepOverrides;
+}
+
+export interface SyncProgress {
+  phase: SyncPhase;
+  contractId: number;
+  saleId?: number;
+  resources: ResourceResult[];
+  outcome?: SyncOutcome;
+}
+
+// fetchSignedContract → ContractFacts
+
+export interface CounterpartyParticipant {
+  /** 1-based, over all counterparty parties' participants in API order: what `participant: N` refers to. */
+  number: number;
+  name: string | null;
+  email: string | null;
+  phoneNumber: string | null;
+  title: string | null;
+  partyName: string | null;
+  signatory: boolean | null;
+  signState: string | null;
+}
+
+export interface ProductFact {
+  oneflowProductId: string;
+  customId: string | null;
+  name: string;
+  quantity: number | null;
+  /** quantity | single_choice | multiple_choice */
+  quantityType: string | null;
+  /** Per unit, before discount (price_1.base_amount). */
+  unitListPrice: number | null;
+  /** 10 means 10 %; null when there is none. */
+  discountPercent: number | null;
+  /** Per unit, as Oneflow gives it; null when there is none. */
+  discountAmountPerUnit: number | null;
+  /** Per unit, after discount (price_1.amount), for reports. */
+  unitFinalPrice: number | null;
+  /** Why this product cannot be written, e.g. an unreadable quantity. */
+  problems: string[];
+}
+
+/** The parts of a signed Oneflow contract that Smart Sync uses. */
+export interface ContractFacts {
+  contractId: number;
+  state: string | null;
+  /** custom_id → value (strings as typed; null when unset). First occurrence wins. */
+  dataFields: Record<string, string | null>;
+  counterpartyParticipants: CounterpartyParticipant[];
+  products: ProductFact[];
+}
+
+// resolvePlan → ResolvedPlan
+
+export interface ResolvePlanInput {
+  contractId: number;
+  facts: ContractFacts;
+}
+
+export interface PropertyChange {
+  property: string;
+  label: string;
+  kind: PropertyKind;
+  type: PropertyType;
+  patchPath: string;
+  /** The JSON value to PATCH (custom fields: plain strings; standard fields: their JSON type). */
+  value: PatchValue;
+  /** The value as a person reads it: "2026-12-15", "Freight", "checked". */
+  display: string;
+  /** Where the value came from: `data field "po_number"`, `participant #1's title`. */
+  source: string;
+}
+
+/** What one record update gets: the record and its changes. */
+export interface EntityUpdate {
+  type: 'Sale' | 'Company' | 'Contact';
+  id: number;
+  name?: string | null;
+  participant?: number;
+  changes: PropertyChange[];
+  /** Properties already skipped or failed while planning (not ready, not convertible…). */
+  planned: PropertyResult[];
+}
+
+export interface QuoteLineChanges {
+  Quantity?: number;
+  UnitListPrice?: number;
+  DiscountPercent?: number;
+  DiscountAmount?: number;
+}
+
+/** One quote line to change: absolute values, so that a retry writes the same thing. */
+export interface QuoteLineWrite {
+  quoteLineId: number;
+  /** The product's name, as reported. */
+  name: string;
+  changes: QuoteLineChanges;
+  /** Plain field names for RecalculateQuoteLine: "Quantity", "DiscountPercent"… */
+  changedFields: Array<keyof QuoteLineChanges>;
+  display: string;
+  source: string;
+}
+
+export interface ProductsUpdate {
+  saleId: number;
+  quoteAlternativeId: number;
+  lines: QuoteLineWrite[];
+  /** Products already settled while planning: unchanged, unmatched, unreadable. */
+  planned: PropertyResult[];
+}
+
+/** Everything the update steps need, resolved against SuperOffice by the plan step. */
+export interface ResolvedPlan {
+  saleId?: number;
+  companyId?: number;
+  sale?: EntityUpdate;
+  company?: EntityUpdate;
+  contacts: EntityUpdate[];
+  products?: ProductsUpdate;
+  /** Resources settled before any write: failed (unmatched participant…) or skipped. */
+  settled: ResourceResult[];
+  notes: string[];
+  /** Set when there is nothing to sync at all, with the reason. */
+  nothingToSync?: string;
+  /** SuperOffice persons to link the outcome Activity to. */
+  personIds: number[];
+}
+
+// recordOutcome
+
+export interface RecordOutcomeInput {
+  contractId: number;
+  saleId: number;
+  companyId?: number;
+  personIds: number[];
+  resources: ResourceResult[];
+  notes: string[];
+  nothingToSync?: string;
+  run: { workflowId: string; runId: string; trigger: Trigger };
+}
+
+export interface RecordedOutcome {
+  status: UpdatesOutcome;
+  appointmentIds: number[];
+}
+
+/** The activities on the Oneflow task queue, which a task-queue rate limit paces. */
+export interface OneflowActivities {
+  fetchSignedContract(contractId: number): Promise<ContractFacts>;
+}
+
+/** The activities on the main task queue. */
+export interface SuperOfficeActivities {
+  resolvePlan(input: ResolvePlanInput): Promise<ResolvedPlan>;
+  updateSale(update: EntityUpdate): Promise<ResourceResult>;
+  updateCompany(update: EntityUpdate): Promise<ResourceResult>;
+  updateContact(update: EntityUpdate): Promise<ResourceResult>;
+  updateProducts(update: ProductsUpdate): Promise<ResourceResult>;
+  recordOutcome(input: RecordOutcomeInput): Promise<RecordedOutcome>;
+}
+
+export type SmartSyncActivities = OneflowActivities & SuperOfficeActivities;
+
+// Every step is an activity and every activity a step: a name added to one and not the
+// other fails the type check here.
+type SameKeys<A, B> = [Exclude<keyof A, B>, Exclude<B, keyof A>] extends [never, never] ? true : never;
+export const STEPS_ARE_THE_ACTIVITIES: SameKeys<SmartSyncActivities, StepName> = true;
