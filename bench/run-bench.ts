@@ -268,13 +268,22 @@ function summarise(
   };
 }
 
+/**
+ * A signing webhook as Oneflow sends it: the emulator records a contract:sign event for
+ * the (already signed) contract and gives its body, which the load generator delivers.
+ */
+function signingWebhook(stack: Stack) {
+  return (contractId: number) =>
+    JSON.stringify(stack.emulators.oneflow.emulator.emitEvent(contractId, 'contract:sign').delivery.body);
+}
+
 /** Sends one webhook per contract and waits for every outcome Activity, with a progress bar. */
 async function loadPhase(
   stack: Stack,
   watcher: OutcomeWatcher,
   label: string,
   contracts: BenchContract[],
-  opts: { firstEventId: number; rate?: number; concurrency: number },
+  opts: { rate?: number; concurrency: number },
 ): Promise<LoadPhase> {
   const bar = new ProgressBar(label, contracts.length);
   let sent = 0;
@@ -282,7 +291,7 @@ async function loadPhase(
   const cpuBefore = cpuSnapshot(stack.pids);
   const sending = sendWebhooks({
     webhookUrl: stack.webhookUrl,
-    signKey: DEMO_WEBHOOK_SIGN_KEY,
+    webhookFor: signingWebhook(stack),
     contracts,
     ...opts,
     onDelivered: (count) => (sent = count),
@@ -382,14 +391,12 @@ async function main(): Promise<void> {
     watcher.start();
     await sendWebhooks({
       webhookUrl: stack.webhookUrl,
-      signKey: DEMO_WEBHOOK_SIGN_KEY,
+      webhookFor: signingWebhook(stack),
       contracts: warmUp,
-      firstEventId: 1,
       concurrency: 4,
     });
     await watcher.waitFor(warmUp, new ProgressBar('warm-up', WARM_UP), () => '');
     const throughput = await loadPhase(stack, watcher, 'throughput', throughputSet, {
-      firstEventId: 1_000,
       concurrency: args.concurrency,
     });
 
@@ -400,7 +407,6 @@ async function main(): Promise<void> {
       paced = {
         rate,
         ...(await loadPhase(stack, watcher, 'paced', pacedSet, {
-          firstEventId: 100_000,
           rate,
           concurrency: args.concurrency,
         })),
@@ -465,7 +471,6 @@ async function main(): Promise<void> {
       const burstWatcher = new OutcomeWatcher(burstStack.emulators.superoffice.control, burstData.contracts);
       burstWatcher.start();
       const phase = await loadPhase(burstStack, burstWatcher, 'burst', burstData.contracts, {
-        firstEventId: 1,
         concurrency: args.concurrency,
       });
       burstWatcher.stop();

@@ -1,6 +1,6 @@
 import type { EmulatorControl, RequestLogEntry } from '../src/emulators/control-plane';
 import type { SuperOfficeStore } from '../src/emulators/superoffice';
-import { type BenchContract, signWebhook } from './bench-data';
+import type { BenchContract } from './bench-data';
 import type { ProgressBar } from './progress';
 
 /**
@@ -95,8 +95,7 @@ export class OutcomeWatcher {
   }
 }
 
-async function deliver(url: string, contractId: number, eventId: number, signKey: string): Promise<Delivery> {
-  const { body } = signWebhook(contractId, eventId, signKey);
+async function deliver(url: string, contractId: number, body: string): Promise<Delivery> {
   const sentAt = Date.now();
   const t0 = performance.now();
   let status: number;
@@ -113,10 +112,12 @@ async function deliver(url: string, contractId: number, eventId: number, signKey
 
 export interface LoadOptions {
   webhookUrl: string;
-  signKey: string;
   contracts: BenchContract[];
-  /** First event id; each delivery gets the next one. */
-  firstEventId: number;
+  /**
+   * The body of one contract's signing webhook. The event must be one Oneflow (the
+   * emulator) knows for that contract: the first step checks it against the contract's events.
+   */
+  webhookFor: (contractId: number) => string;
   /** Webhooks per second, or undefined for as fast as the service takes them. */
   rate?: number;
   /** Webhooks in flight at once when `rate` is undefined. */
@@ -127,13 +128,8 @@ export interface LoadOptions {
 /** Sends one webhook per contract, paced or flat out, and returns every acknowledgement. */
 export async function sendWebhooks(options: LoadOptions): Promise<Delivery[]> {
   const deliveries: Delivery[] = [];
-  const send = async (contract: BenchContract, index: number) => {
-    const d = await deliver(
-      options.webhookUrl,
-      contract.contractId,
-      options.firstEventId + index,
-      options.signKey,
-    );
+  const send = async (contract: BenchContract) => {
+    const d = await deliver(options.webhookUrl, contract.contractId, options.webhookFor(contract.contractId));
     deliveries.push(d);
     options.onDelivered?.(deliveries.length);
   };
@@ -141,7 +137,7 @@ export async function sendWebhooks(options: LoadOptions): Promise<Delivery[]> {
     let next = 0;
     await Promise.all(
       Array.from({ length: Math.min(options.concurrency, options.contracts.length) }, async () => {
-        for (let i = next++; i < options.contracts.length; i = next++) await send(options.contracts[i]!, i);
+        for (let i = next++; i < options.contracts.length; i = next++) await send(options.contracts[i]!);
       }),
     );
   } else {
@@ -152,7 +148,7 @@ export async function sendWebhooks(options: LoadOptions): Promise<Delivery[]> {
       const due = started + (i * 1000) / options.rate;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      pending.push(send(contract, i));
+      pending.push(send(contract));
     }
     await Promise.all(pending);
   }

@@ -136,7 +136,8 @@ const SCENARIOS: Scenario[] = [
     name: 'not-signed',
     description: 'fetchSignedContract fails with ContractNotSigned: nothing else runs',
     activities: {
-      fetchSignedContract: async (contractId) => {
+      fetchSignedContract: async (input) => {
+        const contractId = typeof input === 'number' ? input : input.contractId;
         throw nonRetryable(
           'ContractNotSigned',
           `contract ${contractId} is "pending" in Oneflow, not signed by all parties; nothing was written`,
@@ -150,7 +151,8 @@ const SCENARIOS: Scenario[] = [
     description:
       'fetchSignedContract fails retryably until its attempts run out: the workflow fails (FetchFailed)',
     activities: {
-      fetchSignedContract: async (contractId) => {
+      fetchSignedContract: async (input) => {
+        const contractId = typeof input === 'number' ? input : input.contractId;
         throw toActivityFailure(
           new ApiError('oneflow', 'server_error', `GET /v1/contracts/${contractId} → 502 Bad Gateway`, {
             status: 502,
@@ -172,6 +174,22 @@ const SCENARIOS: Scenario[] = [
           'NotFound',
           'the contract links to Sale 2001, which does not exist in SuperOffice',
         );
+      },
+    },
+    expect: { status: 'COMPLETED', outcome: 'failed' },
+  },
+  {
+    name: 'plan-failed-recorded',
+    description:
+      'resolvePlan fails for good (403 on the field metadata) with the linked Sale known: a failure Activity is recorded on it (0.2)',
+    activities: {
+      resolvePlan: async () => {
+        throw ApplicationFailure.create({
+          type: 'Forbidden',
+          nonRetryable: true,
+          message: 'planning the sync: GET /Cust12345/api/v1/Sale/CustomField → 403 Forbidden',
+          details: [{ saleId: 2001, companyId: 101, types: ['Sale', 'Company', 'Contact', 'Products'] }],
+        });
       },
     },
     expect: { status: 'COMPLETED', outcome: 'failed' },

@@ -2,19 +2,28 @@ import { ApiError } from '../http/api-error';
 import type { Logger } from '../logging/logger';
 import type { OneflowClient } from '../oneflow/client';
 import { toContractFacts } from '../mapping/contract-facts';
+import { checkSigningEvent } from '../mapping/signing-check';
 import { activityLogger } from './activity-logger';
+import { currentAttempt } from './attempt';
 import { nonRetryable, toActivityFailure } from './failures';
-import { FAILURE, type ContractFacts } from '../workflow-contract';
+import { FAILURE, type ContractFacts, type FetchContractInput } from '../workflow-contract';
 
 /**
  * Step 1: the contract, from the Oneflow API. The webhook body is trusted for nothing
  * but the contract id, so the state is checked here: only a signed contract is synced.
+ * Because the webhook's signature does not cover its body, a captured webhook can be
+ * replayed with another contract's id or a made-up event id; so when the run names its
+ * event, that event must be a signing among the contract's own events in Oneflow.
  */
 export function fetchContractActivity(deps: { oneflow: OneflowClient; logger: Logger }) {
-  return async function fetchSignedContract(contractId: number): Promise<ContractFacts> {
+  // Runs started before the event check was added pass the contract id alone.
+  return async function fetchSignedContract(input: number | FetchContractInput): Promise<ContractFacts> {
+    const { contractId, eventId } =
+      typeof input === 'number' ? { contractId: input, eventId: undefined } : input;
+    const oneflow = deps.oneflow.forAttempt(currentAttempt().scope);
     let contract;
     try {
-      contract = await deps.oneflow.getContract(contractId);
+      contract = await oneflow.getContract(contractId);
     } catch (err) {
       if (err instanceof ApiError && err.kind === 'not_found') {
         throw nonRetryable(
@@ -24,6 +33,9 @@ export function fetchContractActivity(deps: { oneflow: OneflowClient; logger: Lo
       }
       throw toActivityFailure(err, `fetching Oneflow contract ${contractId}`);
     }
+    // Before the state: a replayed webhook naming a pending contract is reported as what
+    // it is, not as a contract waiting for signatures.
+    if (eventId !== undefined) await requireSigningEvent(oneflow, contractId, eventId);
     if (contract.state !== 'signed') {
       throw nonRetryable(
         FAILURE.ContractNotSigned,
@@ -31,10 +43,41 @@ export function fetchContractActivity(deps: { oneflow: OneflowClient; logger: Lo
       );
     }
     const facts = toContractFacts(contract);
-    activityLogger(deps.logger, { contractId }).info(
+    activityLogger(deps.logger, { contractId, ...(eventId !== undefined ? { eventId } : {}) }).info(
       { dataFields: Object.keys(facts.dataFields).length, products: facts.products.length },
       'signed contract fetched from Oneflow',
     );
     return facts;
   };
+}
+
+async function requireSigningEvent(
+  oneflow: OneflowClient,
+  contractId: number,
+  eventId: number,
+): Promise<void> {
+  let events;
+  try {
+    // Newest first: the webhook's event is almost always on the first page, so the check
+    // costs one more call against Oneflow's rate limit, not one per page of history.
+    events = await oneflow.listContractEvents(contractId, {
+      sort: '-id',
+      until: (e) => e.id === eventId,
+    });
+  } catch (err) {
+    if (err instanceof ApiError && err.kind === 'not_found') {
+      throw nonRetryable(
+        FAILURE.ContractNotFound,
+        `Oneflow has no contract ${contractId} (or the API token cannot see it)`,
+      );
+    }
+    throw toActivityFailure(err, `listing the events of Oneflow contract ${contractId}`);
+  }
+  const check = checkSigningEvent(contractId, eventId, events);
+  if (!check.signing) {
+    throw nonRetryable(
+      FAILURE.SigningNotFound,
+      `${check.reason}; the webhook is not taken for a signing, and nothing was written`,
+    );
+  }
 }

@@ -4,7 +4,7 @@ import type { MappingStore } from '../mapping-store/mapping-store';
 import { CatalogCache } from '../superoffice/catalog-loader';
 import type { SuperOfficeClient } from '../superoffice/client';
 import { fetchContractActivity } from './fetch-contract';
-import { recordOutcomeActivity } from './record-outcome';
+import { type RecordOutcomeOptions, recordOutcomeActivity } from './record-outcome';
 import { resolvePlanActivity } from './resolve-plan';
 import { withCallRetries } from './retry-transient-calls';
 import { updateEntityActivity } from './update-entity';
@@ -25,6 +25,8 @@ export function createSuperOfficeActivities(deps: {
   mappingStore: MappingStore;
   logger: Logger;
   catalog?: CatalogCache;
+  /** How the outcome step waits for an earlier attempt's create (tests scale it down). */
+  recordOutcome?: Partial<RecordOutcomeOptions>;
 }): SuperOfficeActivities {
   // Every repeatable SuperOffice call is retried briefly before its failure fails an attempt.
   const retrying = { ...deps, superoffice: withCallRetries(deps.superoffice) };
@@ -38,6 +40,6 @@ export function createSuperOfficeActivities(deps: {
     updateCompany: updateEntity,
     updateContact: updateEntity,
     updateProducts: updateProductsActivity(retrying),
-    recordOutcome: recordOutcomeActivity(retrying),
+    recordOutcome: recordOutcomeActivity({ ...retrying, options: deps.recordOutcome }),
   };
 }

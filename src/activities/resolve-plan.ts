@@ -1,6 +1,6 @@
 import { ApiError } from '../http/api-error';
 import type { Logger } from '../logging/logger';
-import { type ContactPlan, planSync } from '../mapping/plan';
+import { type ContactPlan, planFailureDetails, planSync } from '../mapping/plan';
 import { personFoundByEmail, personInCompany, type ParticipantMatch } from '../mapping/participant-match';
 import {
   hasWork,
@@ -17,11 +17,13 @@ import type { CatalogCache } from '../superoffice/catalog-loader';
 import type { PersonMatch } from '../superoffice/entities';
 import type { MappingStore } from '../mapping-store/mapping-store';
 import { activityLogger } from './activity-logger';
+import { currentAttempt } from './attempt';
 import { nonRetryable, toActivityFailure } from './failures';
 import {
   FAILURE,
   type ContractFacts,
   type EntityUpdate,
+  type PlanFailureDetails,
   type ProductsUpdate,
   type ResolvedPlan,
   type ResourceResult,
@@ -50,9 +52,8 @@ async function getOrNull<T>(load: () => Promise<T>): Promise<T | null> {
  * the quote lines, and the current values (to tell changes from no-ops).
  */
 export function resolvePlanActivity(deps: ResolvePlanDeps) {
-  const { superoffice } = deps;
-
   async function findPerson(
+    superoffice: SuperOfficeClient,
     contact: ContactPlan,
     companyId: number | undefined,
     companyPersons: PersonMatch[],
@@ -64,6 +65,7 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
   }
 
   async function planProducts(
+    superoffice: SuperOfficeClient,
     saleId: number,
     plan: ReturnType<typeof planSync>,
   ): Promise<{ update?: ProductsUpdate; settled?: ResourceResult }> {
@@ -102,6 +104,8 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
     contractId: number;
     facts: ContractFacts;
   }): Promise<ResolvedPlan> {
+    let failureDetails: PlanFailureDetails | undefined;
+    const superoffice = deps.superoffice.forAttempt(currentAttempt().scope);
     try {
       const document = await deps.mappingStore.getMappingDocument();
       if (!document) {
@@ -115,7 +119,8 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
           personIds: [],
         };
       }
-      const catalog = await deps.catalog.get();
+      failureDetails = planFailureDetails(input.facts, document);
+      const catalog = await deps.catalog.get(superoffice);
       const plan = planSync({ facts: input.facts, document, catalog });
       const result: ResolvedPlan = {
         contacts: [],
@@ -190,7 +195,7 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
           result.settled.push(settled(base, planned, contact.failure));
           continue;
         }
-        const found = await findPerson(contact, companyId, companyPersons);
+        const found = await findPerson(superoffice, contact, companyId, companyPersons);
         if ('error' in found) {
           result.settled.push(settled(base, planned, found.error));
           continue;
@@ -224,7 +229,7 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
         if (plan.products.failure) {
           result.settled.push(settled({ type: 'Products', id: plan.saleId }, [], plan.products.failure));
         } else {
-          const products = await planProducts(plan.saleId, plan);
+          const products = await planProducts(superoffice, plan.saleId, plan);
           if (products.update) result.products = products.update;
           if (products.settled) result.settled.push(products.settled);
         }
@@ -242,7 +247,7 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
       );
       return result;
     } catch (err) {
-      throw toActivityFailure(err, 'planning the sync');
+      throw toActivityFailure(err, 'planning the sync', failureDetails);
     }
   };
 }

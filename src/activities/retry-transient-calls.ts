@@ -1,4 +1,5 @@
 import { ApiError } from '../http/api-error';
+import type { AttemptScope } from '../http/json-request';
 import type { SuperOfficeClient } from '../superoffice/client';
 
 /**
@@ -23,7 +24,10 @@ const REPEATABLE: ReadonlySet<PropertyKey> = new Set<keyof SuperOfficeClient>([
   'listCompanyPersons',
   'findPersonsByEmail',
   'listSaleActivities',
+  'findSaleAppointments',
   'getAppointment',
+  // A second DELETE of the same Appointment answers 404, which the caller takes as done.
+  'deleteAppointment',
   'getCustomFields',
   'getPublishedUdefs',
   'getMdoList',
@@ -42,6 +46,8 @@ export interface CallRetryOptions {
   baseDelayMs: number;
   /** A Retry-After longer than this is left to the activity's retry policy, which honours it. */
   maxDelayMs: number;
+  /** The attempt's cancellation: no call is tried again, and no wait goes on, once it aborts. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_CALL_RETRIES: CallRetryOptions = { attempts: 3, baseDelayMs: 100, maxDelayMs: 2_000 };
@@ -59,9 +65,25 @@ async function retryTransient<T>(call: () => Promise<T>, options: CallRetryOptio
       // A Retry-After of 0 means "now"; the backoff still spaces the tries a little.
       const delay = err.details.retryAfterMs || backoff;
       if (delay > options.maxDelayMs) throw err;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await pause(delay, options.signal);
     }
   }
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** The same client, with every repeatable call retried on a transient failure. */
@@ -73,6 +95,11 @@ export function withCallRetries(
     get(target, property) {
       const value: unknown = Reflect.get(target, property);
       if (typeof value !== 'function') return value;
+      // An attempt's view of the client retries as this one does, and stops waiting with the attempt.
+      if (property === 'forAttempt') {
+        return (attempt: AttemptScope) =>
+          withCallRetries(target.forAttempt(attempt), { ...options, signal: attempt.signal });
+      }
       // Bound to the client itself, so that its own inner calls are not retried once more.
       const method = (value as (...a: unknown[]) => Promise<unknown>).bind(target);
       if (!REPEATABLE.has(property)) return method;

@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger';
 import { toJsonPatch } from '../mapping/plan';
 import type { SuperOfficeClient } from '../superoffice/client';
 import { activityLogger } from './activity-logger';
+import { currentAttempt } from './attempt';
 import { nonRetryable, toActivityFailure } from './failures';
 import {
   FAILURE,
@@ -31,14 +32,14 @@ function written(c: PropertyChange): PropertyResult {
  * refuses fails that property only and the others are still written.
  */
 export function updateEntityActivity(deps: { superoffice: SuperOfficeClient; logger: Logger }) {
-  const patchers: Record<EntityUpdate['type'], Patch> = {
-    Sale: (id, ops) => deps.superoffice.patchSale(id, ops),
-    Company: (id, ops) => deps.superoffice.patchCompany(id, ops),
-    Contact: (id, ops) => deps.superoffice.patchPerson(id, ops),
-  };
+  const patchers = (so: SuperOfficeClient): Record<EntityUpdate['type'], Patch> => ({
+    Sale: (id, ops) => so.patchSale(id, ops),
+    Company: (id, ops) => so.patchCompany(id, ops),
+    Contact: (id, ops) => so.patchPerson(id, ops),
+  });
 
   return async function updateEntity(update: EntityUpdate): Promise<ResourceResult> {
-    const patch = patchers[update.type];
+    const patch = patchers(deps.superoffice.forAttempt(currentAttempt().scope))[update.type];
     const what = `${update.type} ${update.id} (SuperOffice ${API_NAME[update.type]} ${update.id})`;
     const base = { type: update.type, id: update.id, name: update.name, participant: update.participant };
     const properties: PropertyResult[] = [];

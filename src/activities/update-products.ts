@@ -2,6 +2,7 @@ import { ApiError } from '../http/api-error';
 import type { Logger } from '../logging/logger';
 import type { SuperOfficeClient } from '../superoffice/client';
 import { activityLogger } from './activity-logger';
+import { currentAttempt } from './attempt';
 import { nonRetryable, toActivityFailure } from './failures';
 import {
   FAILURE,
@@ -18,8 +19,8 @@ import {
  * drives it. Values are absolute, so a retry after a lost answer writes the same thing.
  */
 export function updateProductsActivity(deps: { superoffice: SuperOfficeClient; logger: Logger }) {
-  const so = deps.superoffice;
   return async function updateProducts(update: ProductsUpdate): Promise<ResourceResult> {
+    const so = deps.superoffice.forAttempt(currentAttempt().scope);
     try {
       const lines = new Map(
         (await so.getQuoteLines(update.quoteAlternativeId)).map((l) => [l.QuoteLineId, l]),

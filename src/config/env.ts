@@ -50,7 +50,9 @@ const temporalAddress = z.preprocess(
 );
 
 const stepOptionsSchema = z.strictObject({
+  scheduleToCloseTimeoutMs: z.number().int().positive().optional(),
   startToCloseTimeoutMs: z.number().int().positive().optional(),
+  heartbeatTimeoutMs: z.number().int().positive().optional(),
   initialIntervalMs: z.number().int().positive().optional(),
   maximumIntervalMs: z.number().int().positive().optional(),
   backoffCoefficient: z.number().min(1).optional(),
@@ -86,7 +88,7 @@ const retryPolicies = z.preprocess(
         const first = parsed.error.issues[0]!;
         ctx.addIssue({
           code: 'custom',
-          message: `SMART_SYNC_RETRY_POLICIES: ${first.path.join('.') || '(root)'}: ${first.message} (steps, by activity name: ${STEP_NAMES.join(', ')}; or by the 0.1 steps: ${Object.keys(LEGACY_STEP_KEYS).join(', ')}; options: startToCloseTimeoutMs, initialIntervalMs, maximumIntervalMs, backoffCoefficient, maximumAttempts)`,
+          message: `SMART_SYNC_RETRY_POLICIES: ${first.path.join('.') || '(root)'}: ${first.message} (steps, by activity name: ${STEP_NAMES.join(', ')}; or by the 0.1 steps: ${Object.keys(LEGACY_STEP_KEYS).join(', ')}; options: scheduleToCloseTimeoutMs, startToCloseTimeoutMs, heartbeatTimeoutMs, initialIntervalMs, maximumIntervalMs, backoffCoefficient, maximumAttempts)`,
         });
         return z.NEVER;
       }

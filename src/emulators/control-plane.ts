@@ -175,7 +175,8 @@ export class EmulatorControl {
       const fault = this.takeFault(req.method, req.path);
       if (!fault) return next();
       entry.faultId = fault.id;
-      if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+      // Unref'd: a slow answer still pending must not keep a test process (or a closed emulator) alive.
+      if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs).unref());
       if (fault.status !== undefined) {
         if (fault.retryAfterSeconds !== undefined)
           res.setHeader('Retry-After', String(fault.retryAfterSeconds));

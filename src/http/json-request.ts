@@ -16,6 +16,35 @@ export interface JsonRequest<T extends z.ZodType> {
 }
 
 /**
+ * What a client's calls get from the one Temporal activity attempt that makes them: the
+ * attempt's cancellation signal, so that an attempt that was cancelled or timed out stops
+ * its calls instead of running on beside its retry, and a hook after each answered call,
+ * where the activity heartbeats, so that its heartbeats follow its progress.
+ */
+export interface AttemptScope {
+  signal?: AbortSignal;
+  /** After each call that got an answer or failed, but not after a cancelled one. */
+  onCall?: () => void;
+}
+
+/** The caller's signal and the attempt's, either of which cancels the call. */
+export function eitherSignal(
+  a: AbortSignal | undefined,
+  b: AbortSignal | undefined,
+): AbortSignal | undefined {
+  return a && b ? AbortSignal.any([a, b]) : (a ?? b);
+}
+
+/**
+ * A cancelled call rejects with what the caller aborted with (a Temporal activity's
+ * CancelledFailure), or with an AbortError when no reason was given: never an ApiError,
+ * which would make it look like a failure worth retrying.
+ */
+function cancellation(signal: AbortSignal, err: unknown): unknown {
+  return signal.reason instanceof Error ? signal.reason : err;
+}
+
+/**
  * One HTTP call with a JSON body, through Node's built-in fetch (undici, which keeps
  * connections alive and reuses them). Every failure comes out as an ApiError.
  */
@@ -37,6 +66,7 @@ export async function jsonRequest<T extends z.ZodType>(req: JsonRequest<T>): Pro
       signal: AbortSignal.any(signals),
     });
   } catch (err) {
+    if (req.signal?.aborted) throw cancellation(req.signal, err);
     const e = err as Error & { cause?: { code?: string } };
     if (e.name === 'TimeoutError') {
       throw new ApiError(
@@ -55,6 +85,7 @@ export async function jsonRequest<T extends z.ZodType>(req: JsonRequest<T>): Pro
   try {
     text = await res.text();
   } catch (err) {
+    if (req.signal?.aborted) throw cancellation(req.signal, err);
     throw new ApiError(
       req.service,
       'network',

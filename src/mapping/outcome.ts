@@ -2,6 +2,8 @@ import { classifyProperty } from '../config/mapping-document';
 import {
   isFailedResource,
   outcomeStatus,
+  FAILURE,
+  type PlanFailure,
   type PropertyResult,
   RESOURCE_TYPES,
   type ResourceResult,
@@ -25,6 +27,8 @@ export interface OutcomeFacts {
   notes?: string[];
   /** Set when there was nothing to sync at all, with the reason. */
   nothingToSync?: string;
+  /** Set when planning failed: nothing was written. */
+  planFailure?: PlanFailure;
 }
 
 /** One Activity (a SuperOffice Appointment) to record: its kind and its Description. */
@@ -118,7 +122,48 @@ function failureLine(r: ResourceResult): string {
 
 const noteLines = (notes: readonly string[] | undefined) => (notes ?? []).map((n) => `Note: ${n}`);
 
+/**
+ * Why nothing was written, in words a sales rep can act on or pass on: what went wrong
+ * and who can fix it, with SuperOffice's own message last for whoever fixes it.
+ */
+export function describePlanFailure(failure: PlanFailure): string {
+  const detail = failure.message;
+  switch (failure.type) {
+    case FAILURE.Forbidden:
+      return `Smart Sync's SuperOffice user is not allowed to read what the sync needs. An administrator must grant it access in SuperOffice; then re-run the sync. (${detail})`;
+    case FAILURE.Unauthorized:
+      return `Smart Sync could not sign in to SuperOffice. An administrator must reconnect SuperOffice in Smart Sync's settings page; then re-run the sync. (${detail})`;
+    case FAILURE.RateLimited:
+    case FAILURE.ServerError:
+    case FAILURE.Timeout:
+    case FAILURE.Network:
+      return `SuperOffice could not be reached for a long time, so Smart Sync gave up. Re-run the sync once SuperOffice works again. (${detail})`;
+    case FAILURE.NotFound:
+      return `a record the contract points to is missing in SuperOffice. Check the contract's SuperOffice ids; then re-run the sync. (${detail})`;
+    default:
+      return `Smart Sync could not work out what to update. An administrator can see why in the run's details. (${detail})`;
+  }
+}
+
 export function describeOutcome(result: OutcomeFacts): OutcomeReport {
+  if (result.planFailure) {
+    const types =
+      result.planFailure.types.length > 0 ? result.planFailure.types : (['Sale'] as ResourceType[]);
+    return {
+      status: 'failed',
+      updatedTypes: [],
+      failedTypes: types,
+      appointments: [
+        {
+          kind: 'failure',
+          description: [
+            `${FAILURE_PREFIX} ${types.join(', ')}.`,
+            `Nothing was written: ${describePlanFailure(result.planFailure)}`,
+          ].join('\n'),
+        },
+      ],
+    };
+  }
   const resources = sortResources(result.resources);
   const updated = resources.filter((r) => r.status === 'updated');
   const failed = resources.filter(isFailedResource);

@@ -9,9 +9,11 @@ import { convertValue, type PatchValue, type RawValue } from '../superoffice/val
 import type {
   ContractFacts,
   CounterpartyParticipant,
+  PlanFailureDetails,
   ProductFact,
   PropertyChange,
 } from '../workflow-contract';
+import { RESOURCE_TYPES } from '../workflow-contract';
 import { dataFieldOf } from './contract-facts';
 
 /**
@@ -251,6 +253,28 @@ function planProduct(product: ProductFact): ProductPlan | ProductFailure {
     quantity: product.quantity,
     unitListPrice: product.unitListPrice,
     discount,
+  };
+}
+
+/**
+ * What a failed plan step can still tell the workflow: the linked Sale and Company (read
+ * from the contract alone, without SuperOffice) and the record types the document would
+ * have updated, so the rep on the Sale learns that nothing was written.
+ */
+export function planFailureDetails(facts: ContractFacts, document: MappingDocument): PlanFailureDetails {
+  const sale = readLink(facts, document.links.sale, 'links.sale', 'Sale');
+  const company =
+    document.links.company !== undefined
+      ? readLink(facts, document.links.company, 'links.company', 'Company')
+      : undefined;
+  const objects = new Set<string>(
+    document.smartSync.dataFields ? document.mappings.map((m) => m.object) : [],
+  );
+  if (document.smartSync.products) objects.add('Products');
+  return {
+    ...(sale.id !== null ? { saleId: sale.id } : {}),
+    ...(company?.id ? { companyId: company.id } : {}),
+    types: RESOURCE_TYPES.filter((t) => objects.has(t)),
   };
 }
 

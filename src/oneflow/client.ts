@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { ApiError } from '../http/api-error';
-import { jsonRequest } from '../http/json-request';
+import { type AttemptScope, eitherSignal, jsonRequest } from '../http/json-request';
 import { type OneflowContract, oneflowContractSchema } from './contract';
+import {
+  type ContractEventSort,
+  type OneflowContractEvent,
+  oneflowContractEventPageSchema,
+} from './contract-events';
 
 export interface OneflowClientOptions {
   /** e.g. https://api.oneflow.com/v1 (Oneflow's documented base URL), or an emulator's apiUrl. */
@@ -10,6 +15,7 @@ export interface OneflowClientOptions {
   apiToken: string;
   /** Sent as X-Oneflow-User-Email; without it Oneflow acts as an anonymous admin. */
   userEmail?: string;
+  /** Per request; default 10 s, well inside the 30 s an activity attempt may take. */
   timeoutMs?: number;
 }
 
@@ -17,6 +23,22 @@ export interface CallOptions {
   /** Cancels the call, e.g. when a Temporal activity is cancelled. */
   signal?: AbortSignal;
 }
+
+export interface ListContractEventsOptions extends CallOptions {
+  /** Oneflow's sort keys for events: id, created_time or type; '-' first for descending. */
+  sort?: ContractEventSort;
+  /** Events per page: Oneflow's default and maximum is 100. */
+  pageSize?: number;
+  /**
+   * Stops paging after the page holding an event this accepts, so that finding a recent
+   * event newest-first costs one call however long the contract's history is.
+   */
+  until?: (event: OneflowContractEvent) => boolean;
+}
+
+/** Oneflow's pagination: limit 1–100, and no offset beyond 19900. */
+const MAX_PAGE_SIZE = 100;
+const MAX_OFFSET = 19_900;
 
 /** Oneflow's error body: RFC 7807 fields plus error_code and parameter_problems. */
 const errorBodySchema = z.looseObject({
@@ -29,7 +51,7 @@ const errorBodySchema = z.looseObject({
 /** GET /ping answers `{}`; anything that is an object will do. */
 const pingSchema = z.looseObject({});
 
-const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** The calls Smart Sync makes to Oneflow. Every failure is an ApiError with service 'oneflow'. */
 export class OneflowClient {
@@ -38,11 +60,22 @@ export class OneflowClient {
   private readonly userEmail?: string;
   private readonly timeoutMs: number;
 
-  constructor(options: OneflowClientOptions) {
+  constructor(
+    private readonly options: OneflowClientOptions,
+    private readonly attempt: AttemptScope = {},
+  ) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '');
     this.apiToken = options.apiToken;
     this.userEmail = options.userEmail;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /**
+   * The same client for one activity attempt: every call is cancelled by the attempt's
+   * signal (besides any signal the call is given) and reported to `onCall` once answered.
+   */
+  forAttempt(attempt: AttemptScope): OneflowClient {
+    return new OneflowClient(this.options, attempt);
   }
 
   /** Resolves when the service is up and the token is valid (GET /v1/ping). */
@@ -57,19 +90,82 @@ export class OneflowClient {
     return this.get(`/contracts/${id}`, oneflowContractSchema, options);
   }
 
-  private get<T extends z.ZodType>(path: string, schema: T, options: CallOptions): Promise<z.output<T>> {
+  /**
+   * The contract's events (GET /v1/contracts/{id}/events), page by page until the last one
+   * or until `until` accepts an event. Assumed, as Oneflow documents it for its list
+   * endpoints but not for this one: the `{_links, count, data}` envelope with `limit` and
+   * `offset` parameters. The next page is asked for by offset on our own base URL, not by
+   * following `_links.next.href`, so the API token only ever goes to the configured host;
+   * `count` and `_links.next` only say whether there is one.
+   */
+  async listContractEvents(
+    contractId: number,
+    options: ListContractEventsOptions = {},
+  ): Promise<OneflowContractEvent[]> {
+    if (!Number.isSafeInteger(contractId) || contractId <= 0) {
+      throw new ApiError(
+        'oneflow',
+        'rejected',
+        `contract id must be a positive integer, got ${String(contractId)}`,
+      );
+    }
+    const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw new ApiError(
+        'oneflow',
+        'rejected',
+        `pageSize must be 1–${MAX_PAGE_SIZE}, got ${String(pageSize)}`,
+      );
+    }
+    const events: OneflowContractEvent[] = [];
+    // Advanced by what each page held, not by pageSize, so that a server answering fewer
+    // items than asked for does not make us skip any.
+    for (let offset = 0; offset <= MAX_OFFSET;) {
+      const query = new URLSearchParams({ limit: String(pageSize), offset: String(offset) });
+      if (options.sort) query.set('sort', options.sort);
+      const page = await this.get(
+        `/contracts/${contractId}/events?${query.toString()}`,
+        oneflowContractEventPageSchema,
+        options,
+      );
+      events.push(...page.data);
+      if (options.until && page.data.some(options.until)) break;
+      const countSaysMore =
+        page.count === null || page.count === undefined || offset + page.data.length < page.count;
+      const linksSayMore = page._links === null || Boolean(page._links.next?.href);
+      // An empty page ends it too, so that an envelope that always links a next page
+      // cannot keep us asking.
+      if (page.data.length === 0 || !countSaysMore || !linksSayMore) break;
+      offset += page.data.length;
+    }
+    return events;
+  }
+
+  private async get<T extends z.ZodType>(
+    path: string,
+    schema: T,
+    options: CallOptions,
+  ): Promise<z.output<T>> {
     const headers: Record<string, string> = { 'X-Oneflow-API-Token': this.apiToken };
     if (this.userEmail) headers['X-Oneflow-User-Email'] = this.userEmail;
-    return jsonRequest({
-      service: 'oneflow',
-      method: 'GET',
-      url: `${this.apiUrl}${path}`,
-      headers,
-      schema,
-      timeoutMs: this.timeoutMs,
-      signal: options.signal,
-      describeError: (status, body) => this.describeError(status, body),
-    });
+    try {
+      const answer = await jsonRequest({
+        service: 'oneflow',
+        method: 'GET',
+        url: `${this.apiUrl}${path}`,
+        headers,
+        schema,
+        timeoutMs: this.timeoutMs,
+        signal: eitherSignal(options.signal, this.attempt.signal),
+        describeError: (status, body) => this.describeError(status, body),
+      });
+      this.attempt.onCall?.();
+      return answer;
+    } catch (err) {
+      // A failed call still shows the attempt alive and at work; a cancelled one does not.
+      if (err instanceof ApiError) this.attempt.onCall?.();
+      throw err;
+    }
   }
 
   private describeError(status: number, body: unknown): { message: string; code?: string } {

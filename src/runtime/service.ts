@@ -13,7 +13,7 @@ import type { MappingStore } from '../mapping-store/mapping-store';
 import { SqliteMappingStore } from '../mapping-store/sqlite-mapping-store';
 import { seedMappingDocument } from '../mapping-store/seed-mapping-document';
 import { describeCliSource, findTemporalCli } from '../temporal/cli-binary';
-import { connectClient, connectWorker, isTemporalReachable } from '../temporal/connection';
+import { closeAfterProbes, connectClient, connectWorker, isTemporalReachable } from '../temporal/connection';
 import { freePort, type SupervisedDevServer, superviseDevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
 import { type RunningWorkers, startWorkers } from '../temporal/workers';
@@ -145,7 +145,7 @@ export async function startService(
       overrides.temporalClientAddress ? { ...target, address: overrides.temporalClientAddress } : target,
       { fromEnv: devServer === undefined },
     );
-    stack.push(() => connection.close());
+    stack.push(() => closeAfterProbes(connection));
     if (!devServer) await ensureSearchAttributes(connection, environment.temporal.namespace, logger);
 
     // 2. The mapping document.

@@ -140,7 +140,14 @@ export function adminRouter(deps: {
         { contractId: id, workflowId: run.workflowId, runId: run.runId },
         'manual re-run started',
       );
-      res.status(202).json({ contractId: id, workflowId: run.workflowId, runId: run.runId, link: run.link });
+      res.status(202).json({
+        contractId: id,
+        workflowId: run.workflowId,
+        runId: run.runId,
+        link: run.link,
+        // Runs of one contract never write at the same time: this one starts when that one ends.
+        ...(run.queuedBehind ? { queuedBehind: run.queuedBehind } : {}),
+      });
     } catch (err) {
       if (temporalUnavailable(res, err)) return;
       throw err;

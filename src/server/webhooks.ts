@@ -6,6 +6,7 @@ import {
   type StartedRun,
   TemporalUnavailableError,
   type TemporalSyncStarter,
+  WebhookReplayError,
 } from '../temporal/sync-starter';
 import type { WebhookMetrics } from './metrics';
 
@@ -54,6 +55,15 @@ export function webhookRouter(deps: {
         started.push(await deps.starter.startFromWebhook(hook.contract.id, event.id, hook.callback_id));
       }
     } catch (err) {
+      if (err instanceof WebhookReplayError) {
+        count('replayed');
+        log.warn(
+          { boundTo: err.boundTo, events: signEvents.map((e) => e.id) },
+          'webhook rejected: its callback_id already started the sync of another signing',
+        );
+        res.status(401).json({ error: 'callback_id already used for another signing' });
+        return;
+      }
       if (err instanceof TemporalUnavailableError) {
         count('unavailable');
         log.error(

@@ -40,9 +40,14 @@ export class CatalogCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  get(): Promise<PropertyCatalog> {
+  /**
+   * `client` loads the catalog when it is not cached: an activity attempt passes its own
+   * view, so that the load is cancelled with it and heartbeats for it. A sync waiting on a
+   * load another attempt cancelled fails its attempt too, retryably, and the next one loads.
+   */
+  get(client: SuperOfficeClient = this.client): Promise<PropertyCatalog> {
     if (this.cached && this.now() - this.cached.at < this.ttlMs) return this.cached.catalog;
-    const catalog = loadPropertyCatalog(this.client);
+    const catalog = loadPropertyCatalog(client);
     this.cached = { at: this.now(), catalog };
     // A failed load must not be served from the cache.
     catalog.catch(() => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from '../http/api-error';
-import { jsonRequest } from '../http/json-request';
+import { type AttemptScope, eitherSignal, jsonRequest } from '../http/json-request';
 import {
   type AppointmentDraft,
   type AppointmentEntity,
@@ -54,7 +54,10 @@ export interface SuperOfficeClientOptions {
   accessToken: string | (() => string | Promise<string>);
   /** The app's client secret; sent as SO-AppToken with a "7T:" ticket, which Online requires. */
   appToken?: string;
-  /** Per request; default 30 s. */
+  /**
+   * Per request; default 10 s, well inside the 30 s an activity attempt may take, so that a
+   * slow call fails its attempt (which is then retried) instead of outliving it.
+   */
   timeoutMs?: number;
 }
 
@@ -63,10 +66,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 const SERVICE = 'superoffice';
 const PERSON_ARCHIVE_COLUMNS = 'personId,contactId,fullName,email/emailAddress';
 const SALE_ACTIVITY_COLUMNS = 'saleId,date,text';
+const SALE_APPOINTMENT_COLUMNS = 'appointmentId,date,text';
 
 /**
  * A thin, typed client of the SuperOffice CRM Web API: REST entities under `/v1/{Entity}`
@@ -77,7 +81,10 @@ export class SuperOfficeClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
 
-  constructor(private readonly options: SuperOfficeClientOptions) {
+  constructor(
+    private readonly options: SuperOfficeClientOptions,
+    private readonly attempt: AttemptScope = {},
+  ) {
     const apiUrl = options.apiUrl.replace(/\/+$/, '');
     if (!/^https?:\/\//i.test(apiUrl)) {
       throw new TypeError(`SuperOffice apiUrl must be an http(s) URL, got "${options.apiUrl}"`);
@@ -85,6 +92,14 @@ export class SuperOfficeClient {
     this.baseUrl = `${apiUrl}/v1`;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!(this.timeoutMs > 0)) throw new TypeError(`timeoutMs must be positive, got ${this.timeoutMs}`);
+  }
+
+  /**
+   * The same client for one activity attempt: every call is cancelled by the attempt's
+   * signal (besides any signal the call is given) and reported to `onCall` once answered.
+   */
+  forAttempt(attempt: AttemptScope): SuperOfficeClient {
+    return new SuperOfficeClient(this.options, attempt);
   }
 
   // Sale, Company (Contact), Contact (Person)
@@ -182,6 +197,34 @@ export class SuperOfficeClient {
     });
   }
 
+  /**
+   * The Sale's follow-ups whose text contains `text`, in id order: one call to the
+   * `SaleActivity` archive, however many Activities the Sale has. Matching ignores case.
+   */
+  async findSaleAppointments(saleId: number, text: string, opts?: RequestOptions): Promise<SaleActivity[]> {
+    const path = `Sale/${idSegment('Sale', saleId)}/Activities`;
+    const list = await this.rest('GET', path, odataListSchema(saleActivityRowSchema), {
+      ...opts,
+      query: {
+        $entities: 'appointment',
+        $select: SALE_APPOINTMENT_COLUMNS,
+        $filter: `text contains ${odataString(text)}`,
+      },
+    });
+    return list.value
+      .map((row, index) => {
+        const id = row.appointmentId ?? row.PrimaryKey;
+        if (id === undefined) throw invalidRow(path, index, 'appointmentId');
+        return {
+          id,
+          entityName: row.EntityName ?? 'appointment',
+          text: row.text ?? '',
+          ...(row.date ? { date: row.date } : {}),
+        };
+      })
+      .sort((a, b) => a.id - b.id);
+  }
+
   async createAppointment(draft: AppointmentDraft, opts?: RequestOptions): Promise<AppointmentEntity> {
     return this.rest('POST', 'Appointment', appointmentEntitySchema, { ...opts, body: draft });
   }
@@ -193,6 +236,11 @@ export class SuperOfficeClient {
       appointmentEntitySchema,
       opts,
     );
+  }
+
+  /** Answers 204; an Appointment that is not there is an ApiError `not_found`. */
+  async deleteAppointment(appointmentId: number, opts?: RequestOptions): Promise<void> {
+    await this.rest('DELETE', `Appointment/${idSegment('Appointment', appointmentId)}`, z.unknown(), opts);
   }
 
   // Field metadata
@@ -307,7 +355,7 @@ export class SuperOfficeClient {
   // Transport
 
   private async rest<T extends z.ZodType>(
-    method: 'GET' | 'POST' | 'PATCH',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,
     schema: T,
     opts: RequestOptions & { body?: unknown; query?: Record<string, string>; token?: string } = {},
@@ -317,17 +365,25 @@ export class SuperOfficeClient {
       // `$` and `/` are left readable: SuperOffice's own samples write `$filter=…` and `email/emailAddress`.
       .map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%24/g, '$').replace(/%2F/gi, '/')}`)
       .join('&');
-    return jsonRequest({
-      service: SERVICE,
-      method,
-      url: `${this.baseUrl}/${path}${query ? `?${query}` : ''}`,
-      headers: this.authHeaders(token),
-      body: opts.body,
-      schema,
-      timeoutMs: this.timeoutMs,
-      describeError: (status, body) => redact(describeError(status, body), this.secrets(token)),
-      signal: opts.signal,
-    });
+    try {
+      const answer = await jsonRequest({
+        service: SERVICE,
+        method,
+        url: `${this.baseUrl}/${path}${query ? `?${query}` : ''}`,
+        headers: this.authHeaders(token),
+        body: opts.body,
+        schema,
+        timeoutMs: this.timeoutMs,
+        describeError: (status, body) => redact(describeError(status, body), this.secrets(token)),
+        signal: eitherSignal(opts.signal, this.attempt.signal),
+      });
+      this.attempt.onCall?.();
+      return answer;
+    } catch (err) {
+      // A failed call still shows the attempt alive and at work; a cancelled one does not.
+      if (err instanceof ApiError) this.attempt.onCall?.();
+      throw err;
+    }
   }
 
   /**

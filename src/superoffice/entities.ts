@@ -211,6 +211,7 @@ export const saleActivityRowSchema = z.looseObject({
   text: text,
   date: text,
   saleId: archiveIdSchema,
+  appointmentId: archiveIdSchema,
 });
 
 export interface SaleActivity {

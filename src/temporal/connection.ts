@@ -56,11 +56,27 @@ export async function connectWorker(
 }
 
 /** True when the frontend answers within `timeoutMs`. */
+const probesInFlight = new WeakMap<Connection, Set<Promise<boolean>>>();
+
 export async function isTemporalReachable(connection: Connection, timeoutMs = 2_000): Promise<boolean> {
-  try {
-    await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
-    return true;
-  } catch {
-    return false;
-  }
+  const probe = connection
+    .withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}))
+    .then(
+      () => true,
+      () => false,
+    );
+  const inFlight = probesInFlight.get(connection) ?? new Set();
+  probesInFlight.set(connection, inFlight);
+  inFlight.add(probe);
+  void probe.finally(() => inFlight.delete(probe));
+  return probe;
+}
+
+/**
+ * Closes a connection once its reachability probes have settled: the client retries a
+ * call on a timer, and a retry that fires after the channel closed throws from that timer.
+ */
+export async function closeAfterProbes(connection: Connection): Promise<void> {
+  await Promise.all([...(probesInFlight.get(connection) ?? [])]);
+  await connection.close();
 }

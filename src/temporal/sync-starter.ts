@@ -1,17 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Client,
+  WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
-  WorkflowIdReusePolicy,
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import {
+  CALLBACK_ID,
+  CONTRACT_SYNCS_WORKFLOW,
+  type ContractSyncsInput,
+  type ContractSyncsWorkflow,
+  contractSyncsWorkflowId,
+  manualRunWorkflowId,
+  requestRunUpdate,
+  type SigningRequest,
+  signingSignal,
+  signingWorkflowId,
   CONTRACT_ID,
   normalizeRecordedResult,
   OUTCOME,
   progressQuery,
-  RUNNING_OUTCOME,
   SALE_ID,
   SMART_SYNC_WORKFLOW,
   type SmartSyncInput,
@@ -54,7 +63,23 @@ export interface StartedRun {
   link: string;
   /** True when this event's sync had already been started (a redelivery). */
   duplicate: boolean;
+  /** A manual re-run waiting for the contract's active run to finish first. */
+  queuedBehind?: string;
 }
+
+/** A webhook whose callback_id already started the sync of another signing. */
+export class WebhookReplayError extends Error {
+  override readonly name = 'WebhookReplayError';
+  constructor(
+    readonly callbackId: string,
+    readonly boundTo: string,
+  ) {
+    super(`callback_id ${callbackId} belongs to another signing (${boundTo}): a replayed webhook`);
+  }
+}
+
+/** Updates need a worker to answer; a manual re-run waits this long for one. */
+const RUN_REQUEST_DEADLINE_MS = 10_000;
 
 export interface RunSummary {
   workflowId: string;
@@ -96,74 +121,103 @@ export class TemporalSyncStarter {
     return runId ? `${base}/${encodeURIComponent(runId)}/history` : base;
   }
 
-  static webhookWorkflowId(contractId: number, eventId: number): string {
-    return `smart-sync-contract-${contractId}-event-${eventId}`;
+  /**
+   * A signing from a webhook: signalled to the contract's queue (contractSyncs), which is
+   * started if it is not running. The signal is durable as soon as this returns, whether
+   * or not a worker is running, so Oneflow can get its 200.
+   */
+  async startFromWebhook(contractId: number, eventId: number, callbackId: string): Promise<StartedRun> {
+    const workflowId = signingWorkflowId(contractId, eventId);
+    const existing = await this.existingRun(workflowId);
+    if (existing) return { ...existing, duplicate: true };
+    await this.checkCallbackBinding(callbackId, workflowId);
+    const request: SigningRequest = { workflowId, trigger: 'webhook', eventId, callbackId };
+    await this.call(START_DEADLINE_MS, () =>
+      this.deps.client.workflow.signalWithStart<ContractSyncsWorkflow, [SigningRequest]>(
+        CONTRACT_SYNCS_WORKFLOW,
+        {
+          ...this.queueOptions(contractId),
+          signal: signingSignal,
+          signalArgs: [request],
+        },
+      ),
+    );
+    return { workflowId, runId: '', link: this.link(workflowId), duplicate: false };
   }
 
-  async startFromWebhook(contractId: number, eventId: number, callbackId: string): Promise<StartedRun> {
-    const workflowId = TemporalSyncStarter.webhookWorkflowId(contractId, eventId);
+  /**
+   * A manual re-run: always a new run, queued behind the contract's active run if there is
+   * one (it never runs beside it, and never cuts it short). Answers once the run started
+   * or was queued; that needs a worker, so it waits at most RUN_REQUEST_DEADLINE_MS.
+   */
+  async startManual(contractId: number, requestedBy = 'admin'): Promise<StartedRun> {
+    const workflowId = manualRunWorkflowId(contractId, randomUUID());
+    const request: SigningRequest = { workflowId, trigger: 'manual', requestedBy };
+    const answer = await this.call(RUN_REQUEST_DEADLINE_MS, () =>
+      this.deps.client.workflow.executeUpdateWithStart(requestRunUpdate, {
+        args: [request],
+        startWorkflowOperation: new WithStartWorkflowOperation<ContractSyncsWorkflow>(
+          CONTRACT_SYNCS_WORKFLOW,
+          {
+            ...this.queueOptions(contractId),
+            workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          },
+        ),
+      }),
+    );
+    return {
+      workflowId,
+      runId: answer.runId ?? '',
+      link: this.link(workflowId, answer.runId),
+      duplicate: false,
+      ...(answer.queuedBehind ? { queuedBehind: answer.queuedBehind } : {}),
+    };
+  }
+
+  private queueOptions(contractId: number) {
+    return {
+      workflowId: contractSyncsWorkflowId(contractId),
+      taskQueue: this.deps.taskQueue,
+      args: [{ contractId, ...(this.deps.steps ? { steps: this.deps.steps } : {}) }] as [ContractSyncsInput],
+      typedSearchAttributes: [{ key: CONTRACT_ID, value: contractId }],
+      staticSummary: `Smart Sync runs of Oneflow contract ${contractId}, one at a time`,
+    };
+  }
+
+  /** The run of a signing that has already been accepted, unless it failed (a redelivery may recover that). */
+  private async existingRun(workflowId: string): Promise<Omit<StartedRun, 'duplicate'> | undefined> {
     try {
-      const handle = await this.start(
-        workflowId,
-        { contractId, trigger: 'webhook', eventId, callbackId },
-        {
-          // A running sync of this event is reused; a finished one is not started again,
-          // unless it failed, so that a redelivery can recover a failed run.
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-        },
+      const desc = await this.call(START_DEADLINE_MS, () =>
+        this.deps.client.workflow.getHandle(workflowId).describe(),
       );
-      return {
-        workflowId,
-        runId: handle.firstExecutionRunId,
-        link: this.link(workflowId, handle.firstExecutionRunId),
-        duplicate: false,
-      };
+      if (['FAILED', 'TIMED_OUT', 'TERMINATED', 'CANCELLED'].includes(desc.status.name)) return undefined;
+      return { workflowId, runId: desc.runId, link: this.link(workflowId, desc.runId) };
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        return { workflowId, runId: '', link: this.link(workflowId), duplicate: true };
-      }
+      if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
   }
 
-  async startManual(contractId: number, requestedBy = 'admin'): Promise<StartedRun> {
-    const workflowId = `smart-sync-contract-${contractId}-manual-${randomUUID()}`;
-    const handle = await this.start(workflowId, { contractId, trigger: 'manual', requestedBy }, {});
-    return {
-      workflowId,
-      runId: handle.firstExecutionRunId,
-      link: this.link(workflowId, handle.firstExecutionRunId),
-      duplicate: false,
-    };
+  /**
+   * The signature covers only callback_id, so a captured webhook could be sent again with
+   * another contract or event id. Every run started from a webhook carries its callback_id
+   * as a search attribute: a callback_id already bound to another signing is refused.
+   * Visibility lags the start by a moment; a replay inside that moment still writes
+   * nothing, because the first step checks the event against the contract's own events.
+   */
+  private async checkCallbackBinding(callbackId: string, workflowId: string): Promise<void> {
+    const quoted = callbackId.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+    const bound = await this.list(`${CALLBACK_ID.name} = '${quoted}'`, 5);
+    const other = bound.find((run) => run.workflowId !== workflowId);
+    if (other) throw new WebhookReplayError(callbackId, other.workflowId);
   }
 
-  private async start(
-    workflowId: string,
-    input: SmartSyncInput,
-    policies: {
-      workflowIdConflictPolicy?: WorkflowIdConflictPolicy;
-      workflowIdReusePolicy?: WorkflowIdReusePolicy;
-    },
-  ) {
-    const { client } = this.deps;
+  private async call<T>(deadlineMs: number, fn: () => Promise<T>): Promise<T> {
     try {
-      return await client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-        client.workflow.start<(input: SmartSyncInput) => Promise<SmartSyncResult>>(SMART_SYNC_WORKFLOW, {
-          workflowId,
-          taskQueue: this.deps.taskQueue,
-          args: [{ ...input, steps: this.deps.steps }],
-          typedSearchAttributes: [
-            { key: CONTRACT_ID, value: input.contractId },
-            { key: TRIGGER, value: input.trigger },
-            { key: OUTCOME, value: RUNNING_OUTCOME },
-          ],
-          staticSummary: `Smart Sync of Oneflow contract ${input.contractId} (${input.trigger})`,
-          ...policies,
-        }),
-      );
+      return await this.deps.client.connection.withDeadline(Date.now() + deadlineMs, fn);
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) throw err;
+      if (err instanceof WorkflowNotFoundError || err instanceof WorkflowExecutionAlreadyStartedError)
+        throw err;
       throw asUnavailable(err);
     }
   }

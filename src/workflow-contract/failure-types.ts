@@ -7,6 +7,10 @@ export const FAILURE_TYPES = {
   // Raised by the steps themselves.
   ContractNotSigned: { retryable: false, when: 'the contract is not signed by all parties in Oneflow' },
   ContractNotFound: { retryable: false, when: 'Oneflow has no such contract, or the token cannot see it' },
+  SigningNotFound: {
+    retryable: false,
+    when: "the webhook's event is not a signing of this contract in Oneflow",
+  },
   FetchFailed: { retryable: false, when: 'the workflow gave up fetching the contract' },
   // From an HTTP answer (see ApiError in src/http/api-error.ts).
   Unauthorized: { retryable: false, when: 'HTTP 401: bad or expired credentials' },

@@ -7,6 +7,7 @@
  */
 export * from './failure-types';
 export * from './outcome-status';
+export * from './patches';
 export * from './retry-policies';
 export * from './search-attributes';
 export * from './step-io';

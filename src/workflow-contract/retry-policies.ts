@@ -7,33 +7,50 @@ import { LEGACY_STEP_KEYS, type LegacyStepKey, type StepName } from './steps';
  * The timeout and retry policy of every step: one base policy and what each step does
  * differently. Changing a value here changes new attempts only; it never breaks the
  * replay of a running sync.
+ *
+ * The horizon is time, not attempts: a transient failure (5xx, 429, a timeout, a dropped
+ * connection) is retried for 24 hours, at most 10 minutes apart, because real outages
+ * last hours and Oneflow does not send a webhook again once it got its 200. What retrying
+ * cannot fix stops at once (nonRetryableErrorTypes). An attempt is bounded twice: by its
+ * start-to-close timeout, and by the heartbeat every activity sends after each HTTP call,
+ * so that a lost worker's attempt is retried within seconds and a cancelled one stops.
  */
 interface StepPolicy {
+  scheduleToCloseTimeout: Duration;
   startToCloseTimeout: Duration;
+  heartbeatTimeout: Duration;
   initialInterval: Duration;
   maximumInterval: Duration;
   backoffCoefficient: number;
+  /** 0: unlimited within scheduleToCloseTimeout. */
   maximumAttempts: number;
 }
 
 export const BASE_STEP_POLICY: Readonly<StepPolicy> = {
+  scheduleToCloseTimeout: '24h',
   startToCloseTimeout: '30s',
+  heartbeatTimeout: '20s',
   initialInterval: '1s',
-  maximumInterval: '1m',
+  maximumInterval: '10m',
   backoffCoefficient: 2,
-  maximumAttempts: 10,
+  maximumAttempts: 0,
 };
 
 export const STEP_POLICY_DIFFERENCES: Readonly<Partial<Record<StepName, Partial<StepPolicy>>>> = {
-  // Oneflow calls wait their turn under the task-queue rate limit, so give them room.
-  fetchSignedContract: { initialInterval: '2s', maximumInterval: '2m', maximumAttempts: 12 },
+  // Oneflow calls wait their turn under the task-queue rate limit; start a little slower.
+  fetchSignedContract: { initialInterval: '2s' },
   // Planning reads several records and the property catalog.
   resolvePlan: { startToCloseTimeout: '1m' },
   // Several quote-agent calls per attempt.
   updateProducts: { startToCloseTimeout: '2m' },
-  // The outcome is the user's only sign that anything happened: keep trying longer.
-  recordOutcome: { initialInterval: '2s', maximumInterval: '5m', maximumAttempts: 20 },
+  // The outcome is the rep's only sign of the sync: it may wait for SuperOffice longest.
+  recordOutcome: { initialInterval: '2s', scheduleToCloseTimeout: '48h' },
 };
+
+/** The policy a step runs with when nothing overrides it. */
+export function stepPolicy(step: StepName): Readonly<StepPolicy> {
+  return { ...BASE_STEP_POLICY, ...STEP_POLICY_DIFFERENCES[step] };
+}
 
 /** Overrides keyed by activity name, the legacy keys folded in (the activity name wins). */
 export function normalizeStepOverrides(
@@ -55,15 +72,19 @@ export function stepActivityOptions(
   override: StepOptions = {},
   taskQueue?: string,
 ): ActivityOptions {
-  const p = { ...BASE_STEP_POLICY, ...STEP_POLICY_DIFFERENCES[step] };
+  const p = stepPolicy(step);
+  const attempts = override.maximumAttempts ?? p.maximumAttempts;
   return {
     ...(taskQueue ? { taskQueue } : {}),
+    scheduleToCloseTimeout: override.scheduleToCloseTimeoutMs ?? p.scheduleToCloseTimeout,
     startToCloseTimeout: override.startToCloseTimeoutMs ?? p.startToCloseTimeout,
+    heartbeatTimeout: override.heartbeatTimeoutMs ?? p.heartbeatTimeout,
     retry: {
       initialInterval: override.initialIntervalMs ?? p.initialInterval,
       maximumInterval: override.maximumIntervalMs ?? p.maximumInterval,
       backoffCoefficient: override.backoffCoefficient ?? p.backoffCoefficient,
-      maximumAttempts: override.maximumAttempts ?? p.maximumAttempts,
+      // The SDK refuses 0; leaving it unset is how a policy says "no limit".
+      ...(attempts > 0 ? { maximumAttempts: attempts } : {}),
       nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES],
     },
   };

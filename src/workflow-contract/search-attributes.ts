@@ -11,4 +11,10 @@ export const OUTCOME = defineSearchAttributeKey('SmartSyncOutcome', SearchAttrib
 /** One of TRIGGERS. */
 export const TRIGGER = defineSearchAttributeKey('SmartSyncTrigger', SearchAttributeType.KEYWORD);
 
-export const SEARCH_ATTRIBUTE_KEYS = [CONTRACT_ID, SALE_ID, OUTCOME, TRIGGER] as const;
+/**
+ * The webhook delivery's callback_id, the one part of a webhook its signature covers:
+ * a captured body replayed with another contract or event id carries the same one.
+ */
+export const CALLBACK_ID = defineSearchAttributeKey('SmartSyncCallbackId', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTE_KEYS = [CONTRACT_ID, SALE_ID, OUTCOME, TRIGGER, CALLBACK_ID] as const;

@@ -2,7 +2,14 @@ import type { PropertyKind } from '../config/mapping-document';
 import type { PropertyType } from '../superoffice/standard-fields';
 import type { PatchValue } from '../superoffice/value-conversion';
 import type { LegacyStepKey, StepName, SyncPhase } from './steps';
-import type { PropertyResult, ResourceResult, SyncOutcome, Trigger, UpdatesOutcome } from './sync-results';
+import type {
+  PropertyResult,
+  ResourceResult,
+  ResourceType,
+  SyncOutcome,
+  Trigger,
+  UpdatesOutcome,
+} from './sync-results';
 
 /**
  * What the workflow and its activities hand each other. Plain JSON only: every value
@@ -12,10 +19,16 @@ import type { PropertyResult, ResourceResult, SyncOutcome, Trigger, UpdatesOutco
 
 /** Timeout and retry overrides for one step, in milliseconds (SMART_SYNC_RETRY_POLICIES). */
 export interface StepOptions {
+  /** How long the step keeps retrying in all, its attempts and the waits between them. */
+  scheduleToCloseTimeoutMs?: number;
+  /** How long one attempt may take. */
   startToCloseTimeoutMs?: number;
+  /** An attempt that has not reported progress for this long is taken for lost. */
+  heartbeatTimeoutMs?: number;
   initialIntervalMs?: number;
   maximumIntervalMs?: number;
   backoffCoefficient?: number;
+  /** 0: no limit but the schedule-to-close timeout. */
   maximumAttempts?: number;
 }
 
@@ -33,6 +46,31 @@ export interface SmartSyncInput {
   steps?: StepOverrides;
 }
 
+/** A run of one contract to be made: a signing (webhook), or a re-run (manual). */
+export interface SigningRequest {
+  /** The run's workflow id: signingWorkflowId for a signing, manualRunWorkflowId for a re-run. */
+  workflowId: string;
+  trigger: Trigger;
+  eventId?: number;
+  callbackId?: string;
+  requestedBy?: string;
+}
+
+export interface ContractSyncsInput {
+  contractId: number;
+  steps?: StepOverrides;
+  /** Requests not run yet, carried over a continue-as-new. */
+  pending?: SigningRequest[];
+  /** Workflow ids this queue accepted lately, so that a redelivery starts nothing. */
+  recent?: string[];
+}
+
+export interface ContractSyncsResult {
+  contractId: number;
+  /** The runs this execution started, in order. */
+  runs: string[];
+}
+
 export interface SyncProgress {
   phase: SyncPhase;
   contractId: number;
@@ -42,6 +80,13 @@ export interface SyncProgress {
 }
 
 // fetchSignedContract → ContractFacts
+
+/** Runs started before 0.2 pass the contract id alone. */
+export interface FetchContractInput {
+  contractId: number;
+  /** The signing event that started the run: it must be a contract:sign event of this contract. */
+  eventId?: number;
+}
 
 export interface CounterpartyParticipant {
   /** 1-based, over all counterparty parties' participants in API order: what `participant: N` refers to. */
@@ -160,6 +205,26 @@ export interface ResolvedPlan {
   personIds: number[];
 }
 
+/**
+ * What a failed plan step knows, carried in its failure's details: enough for the
+ * workflow to tell the rep on the Sale that nothing was written, and why.
+ */
+export interface PlanFailureDetails {
+  /** Set once the contract's link names a Sale not known to be missing. */
+  saleId?: number;
+  companyId?: number;
+  /** The record types the mapping document would have updated, in outcome order. */
+  types: ResourceType[];
+}
+
+/** A plan step that failed for good: nothing was written. */
+export interface PlanFailure {
+  /** The failure type (FAILURE_TYPES), which decides the words the rep reads. */
+  type?: string;
+  message: string;
+  types: ResourceType[];
+}
+
 // recordOutcome
 
 export interface RecordOutcomeInput {
@@ -170,6 +235,8 @@ export interface RecordOutcomeInput {
   resources: ResourceResult[];
   notes: string[];
   nothingToSync?: string;
+  /** Set when planning failed: the outcome is a failure Activity saying nothing was written. */
+  planFailure?: PlanFailure;
   run: { workflowId: string; runId: string; trigger: Trigger };
 }
 
@@ -180,7 +247,7 @@ export interface RecordedOutcome {
 
 /** The activities on the Oneflow task queue, which a task-queue rate limit paces. */
 export interface OneflowActivities {
-  fetchSignedContract(contractId: number): Promise<ContractFacts>;
+  fetchSignedContract(input: number | FetchContractInput): Promise<ContractFacts>;
 }
 
 /** The activities on the main task queue. */

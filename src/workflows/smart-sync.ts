@@ -1,7 +1,9 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  isCancellation,
   metricMeter,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -16,7 +18,10 @@ import {
   OUTCOME,
   oneflowTaskQueue,
   outcomeStatus,
+  PATCH,
+  type PlanFailureDetails,
   progressQuery,
+  type RecordOutcomeInput,
   type ResolvedPlan,
   type ResourceResult,
   SALE_ID,
@@ -29,17 +34,31 @@ import {
   type SyncProgress,
 } from '../workflow-contract';
 
-/** The failure's own message and type, from inside Temporal's ActivityFailure wrapper. */
-function describeFailure(err: unknown): { message: string; type?: string } {
+interface FailureFacts {
+  message: string;
+  type?: string;
+  details?: unknown;
+}
+
+/** The failure's own message, type and details, from inside Temporal's ActivityFailure wrapper. */
+function describeFailure(err: unknown): FailureFacts {
   const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return { message: cause.message, type: cause.type ?? undefined };
+  if (cause instanceof ApplicationFailure) {
+    return { message: cause.message, type: cause.type ?? undefined, details: cause.details?.[0] };
+  }
   return { message: cause instanceof Error ? cause.message : String(cause) };
+}
+
+/** A cancelled run stops; runs from before the change keep reporting it as they did. */
+function rethrowCancellation(err: unknown): void {
+  if (isCancellation(err) && patched(PATCH.rethrowCancellation)) throw err;
 }
 
 /**
  * One sync of one signed contract: fetch it, plan the changes, update the Sale, its
- * Company, the matched Contacts and the Products side by side (each under its own
- * retry policy), then record the outcome as Activities in SuperOffice.
+ * Company and the matched Contacts side by side and the Products after the Sale (each
+ * under its own retry policy), then record the outcome as Activities in SuperOffice.
+ * Runs of one contract are started one at a time by its contractSyncs workflow.
  */
 export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult> {
   const progress: SyncProgress = { phase: 'fetching-contract', contractId: input.contractId, resources: [] };
@@ -62,6 +81,11 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
       .add(1, { outcome, trigger: input.trigger });
     return result;
   };
+  const knowSale = (saleId: number) => {
+    result.saleId = saleId;
+    progress.saleId = saleId;
+    upsertSearchAttributes([{ key: SALE_ID, value: saleId }]);
+  };
 
   const overrides = normalizeStepOverrides(input.steps);
   const step = <S extends StepName>(name: S, taskQueue?: string): SmartSyncActivities[S] =>
@@ -73,15 +97,23 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
   const updateContact = step('updateContact');
   const updateProducts = step('updateProducts');
   const recordOutcome = step('recordOutcome');
+  const info = workflowInfo();
+  const run = { workflowId: info.workflowId, runId: info.runId, trigger: input.trigger };
 
-  // 1. The contract, from Oneflow: the webhook is trusted for nothing but the id.
+  // 1. The contract, from Oneflow: the webhook is trusted for nothing but the ids, and
+  // its event must be a signing of this contract.
   let facts: ContractFacts;
   try {
-    facts = await fetchSignedContract(input.contractId);
+    facts = await fetchSignedContract(
+      input.eventId !== undefined
+        ? { contractId: input.contractId, eventId: input.eventId }
+        : input.contractId,
+    );
   } catch (err) {
+    rethrowCancellation(err);
     const { message, type } = describeFailure(err);
     result.notes.push(`The contract was not synced: ${message}`);
-    if (type === FAILURE.ContractNotSigned) return finish('not_signed');
+    if (type === FAILURE.ContractNotSigned || type === FAILURE.SigningNotFound) return finish('not_signed');
     if (type === FAILURE.ContractNotFound) return finish('failed');
     finish('failed');
     throw ApplicationFailure.nonRetryable(
@@ -96,17 +128,33 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
   try {
     plan = await resolvePlan({ contractId: input.contractId, facts });
   } catch (err) {
-    result.notes.push(`Nothing was written: ${describeFailure(err).message}`);
+    rethrowCancellation(err);
+    const failure = describeFailure(err);
+    result.notes.push(`Nothing was written: ${failure.message}`);
+    const known = failure.details as PlanFailureDetails | undefined;
+    // The rep looking at the Sale must see that the sync failed, not nothing at all.
+    if (known?.saleId !== undefined && patched(PATCH.recordPlanFailure)) {
+      knowSale(known.saleId);
+      progress.phase = 'recording-outcome';
+      await record({
+        contractId: input.contractId,
+        saleId: known.saleId,
+        companyId: known.companyId,
+        personIds: [],
+        resources: [],
+        notes: result.notes,
+        planFailure: { type: failure.type, message: failure.message, types: known.types },
+        run,
+      });
+    }
     return finish('failed');
   }
   result.notes.push(...plan.notes);
-  if (plan.saleId !== undefined) {
-    result.saleId = plan.saleId;
-    progress.saleId = plan.saleId;
-    upsertSearchAttributes([{ key: SALE_ID, value: plan.saleId }]);
-  }
+  if (plan.saleId !== undefined) knowSale(plan.saleId);
 
-  // 3. The updates, side by side: no record depends on another.
+  // 3. The updates: the Company and the Contacts beside the Sale; the Products after it,
+  // because the quote's recalculation moves the Sale's amount and SuperOffice saves a
+  // patched Sale whole, which could put the old amount back.
   progress.phase = 'updating';
   progress.resources = [...plan.settled];
   const settle = async (work: Promise<ResourceResult>, onFailure: (error: string) => ResourceResult) => {
@@ -114,19 +162,23 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
     try {
       resource = await work;
     } catch (err) {
+      rethrowCancellation(err);
       resource = onFailure(describeFailure(err).message);
     }
     progress.resources.push(resource);
     return resource;
   };
-  const updates: Promise<ResourceResult>[] = [];
   const { sale, company, products } = plan;
-  if (sale) updates.push(settle(updateSale(sale), (e) => failedEntityUpdate(sale, e)));
+  const saleUpdate = sale ? settle(updateSale(sale), (e) => failedEntityUpdate(sale, e)) : undefined;
+  const updates: Promise<ResourceResult>[] = saleUpdate ? [saleUpdate] : [];
   if (company) updates.push(settle(updateCompany(company), (e) => failedEntityUpdate(company, e)));
   for (const contact of plan.contacts) {
     updates.push(settle(updateContact(contact), (e) => failedEntityUpdate(contact, e)));
   }
-  if (products) updates.push(settle(updateProducts(products), (e) => failedProductsUpdate(products, e)));
+  if (products) {
+    if (saleUpdate && patched(PATCH.saleBeforeProducts)) await saleUpdate;
+    updates.push(settle(updateProducts(products), (e) => failedProductsUpdate(products, e)));
+  }
   result.resources = [...plan.settled, ...(await Promise.all(updates))];
 
   // 4. The outcome, as Activities on the Sale.
@@ -138,23 +190,29 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
     };
     return finish(plan.nothingToSync !== undefined ? 'nothing_to_sync' : 'failed');
   }
-  const info = workflowInfo();
-  try {
-    const recorded = await recordOutcome({
-      contractId: input.contractId,
-      saleId: plan.saleId,
-      companyId: plan.companyId,
-      personIds: plan.personIds,
-      resources: result.resources,
-      notes: result.notes,
-      nothingToSync: plan.nothingToSync,
-      run: { workflowId: info.workflowId, runId: info.runId, trigger: input.trigger },
-    });
-    result.appointments = { appointmentIds: recorded.appointmentIds };
-    return finish(recorded.status);
-  } catch (err) {
-    result.appointments = { appointmentIds: [], notRecordedReason: describeFailure(err).message };
-    // recordOutcome decides the outcome; when it could not run, the same rules decide here.
-    return finish(outcomeStatus(result.resources));
+  const recorded = await record({
+    contractId: input.contractId,
+    saleId: plan.saleId,
+    companyId: plan.companyId,
+    personIds: plan.personIds,
+    resources: result.resources,
+    notes: result.notes,
+    nothingToSync: plan.nothingToSync,
+    run,
+  });
+  // recordOutcome decides the outcome; when it could not run, the same rules decide here.
+  return finish(recorded ?? outcomeStatus(result.resources, plan.nothingToSync));
+
+  /** Records the outcome Activities; undefined when they could not be recorded (said in the result). */
+  async function record(outcome: RecordOutcomeInput) {
+    try {
+      const recorded = await recordOutcome(outcome);
+      result.appointments = { appointmentIds: recorded.appointmentIds };
+      return recorded.status;
+    } catch (err) {
+      rethrowCancellation(err);
+      result.appointments = { appointmentIds: [], notRecordedReason: describeFailure(err).message };
+      return undefined;
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { createSuperOfficeActivities } from '../../src/activities';
-import { recordOutcomeActivity } from '../../src/activities/record-outcome';
+import { type RecordOutcomeOptions, recordOutcomeActivity } from '../../src/activities/record-outcome';
 import { createLogger } from '../../src/logging/logger';
 import { FAILURE_PREFIX, SUCCESS_PREFIX } from '../../src/mapping/outcome';
 import { InMemoryMappingStore } from '../../src/mapping-store/mapping-store';
@@ -16,9 +16,16 @@ import type { RecordOutcomeInput, ResourceResult } from '../../src/workflow-cont
  */
 const so = useEmulator();
 const logger = createLogger('silent');
-const recordOutcome = (superoffice: SuperOfficeClient = so.client) =>
-  createSuperOfficeActivities({ superoffice, mappingStore: new InMemoryMappingStore(), logger })
-    .recordOutcome;
+const recordOutcome = (
+  superoffice: SuperOfficeClient = so.client,
+  options: Partial<RecordOutcomeOptions> = {},
+) =>
+  createSuperOfficeActivities({
+    superoffice,
+    mappingStore: new InMemoryMappingStore(),
+    logger,
+    recordOutcome: options,
+  }).recordOutcome;
 
 const saleWritten: ResourceResult = {
   type: 'Sale',
@@ -57,6 +64,15 @@ async function appointmentPosts() {
   return (await so.requests()).filter((r) => r.method === 'POST' && /\/Appointment$/.test(r.path));
 }
 
+async function clearRequestLog() {
+  await fetch(`${so.emu.origin}/_emulator/requests`, { method: 'DELETE' });
+}
+
+/** What an attempt told the next one in its heartbeats: the creates it sent. */
+interface Creates {
+  creates: Array<{ token: string; sentAt: number }>;
+}
+
 describe('recordOutcome', () => {
   it('records a success and a failure Activity on the Sale, linked to the Company and first person', async () => {
     const recorded = await activityEnv().run(recordOutcome(), input([saleWritten, companyFailed]));
@@ -68,10 +84,11 @@ describe('recordOutcome', () => {
     );
     expect(success?.Description).toMatch(new RegExp(`^${escape(SUCCESS_PREFIX)} Sale\\.`));
     expect(failure?.Description).toMatch(new RegExp(`^${escape(FAILURE_PREFIX)} Company\\.`));
-    // The last line names the run: how a retry recognises what an earlier attempt recorded.
+    // The last line names the run for people, and ends with the token a retry finds it by.
     expect(success?.Description).toMatch(
-      /\n\nOneflow contract 9001 · webhook run smart-sync-contract-9001-event-1\/run-1 · success$/,
+      /\n\nOneflow contract 9001 · webhook run smart-sync-contract-9001-event-1\/run-1 · success · ref smartsync-[0-9a-f]{16}-success$/,
     );
+    expect(failure?.Description).toMatch(/ · failure · ref smartsync-[0-9a-f]{16}-failure$/);
     expect(success).toMatchObject({
       Sale: expect.objectContaining({ SaleId: 2001 }),
       Contact: expect.objectContaining({ ContactId: 101 }),
@@ -117,17 +134,21 @@ describe('recordOutcome', () => {
     expect(await appointments()).toHaveLength(2);
   });
 
-  it('reads the Appointment itself when the archive cuts its text short, and still finds its own', async () => {
-    const reference = 'Oneflow contract 9001 · webhook run smart-sync-contract-9001-event-1/run-1 · success';
-    const calls = { getAppointment: [] as number[], createAppointment: 0 };
+  it('reads the Appointment itself when the archive shows its text cut short, and still finds its own', async () => {
+    const recorded = await activityEnv().run(recordOutcome(), input([saleWritten]));
+    const [id] = recorded.appointmentIds;
+    const { Description: description } = await so.client.getAppointment(id!);
+    const calls = { find: [] as string[], getAppointment: [] as number[], createAppointment: 0 };
     const client = {
-      listSaleActivities: async () => [
-        { id: 77, entityName: 'appointment', text: '[Smart sync] Successfully updated the prop' },
-        { id: 78, entityName: 'appointment', text: 'Call Anna about the delivery' },
-      ],
-      getAppointment: async (id: number) => {
-        calls.getAppointment.push(id);
-        return { AppointmentId: id, Description: `${SUCCESS_PREFIX} Sale.\n\n${reference}` };
+      forAttempt: () => client,
+      // A text column cut short, as an archive may show it: the filter matched the whole text.
+      findSaleAppointments: async (_saleId: number, text: string) => {
+        calls.find.push(text);
+        return [{ id: id!, entityName: 'appointment', text: description!.slice(0, 40) }];
+      },
+      getAppointment: async (appointmentId: number) => {
+        calls.getAppointment.push(appointmentId);
+        return { AppointmentId: appointmentId, Description: description };
       },
       createAppointment: async () => {
         calls.createAppointment++;
@@ -135,13 +156,17 @@ describe('recordOutcome', () => {
       },
     } as unknown as SuperOfficeClient;
 
-    const recorded = await activityEnv().run(
+    const again = await activityEnv({ attempt: 2 }).run(
       recordOutcomeActivity({ superoffice: client, logger }),
       input([saleWritten]),
     );
 
-    expect(recorded).toEqual({ status: 'succeeded', appointmentIds: [77] });
-    expect(calls).toEqual({ getAppointment: [77], createAppointment: 0 });
+    expect(again).toEqual(recorded);
+    expect(calls).toEqual({
+      find: [expect.stringMatching(/^smartsync-[0-9a-f]{16}$/)],
+      getAppointment: [id],
+      createAppointment: 0,
+    });
   });
 
   it('a refused Appointment fails the attempt non-retryably, with the type the workflow reports', async () => {
@@ -155,4 +180,130 @@ describe('recordOutcome', () => {
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+describe('recordOutcome, finding what earlier attempts recorded', () => {
+  it('costs the same few calls on a Sale with 50 earlier Smart Sync Activities', async () => {
+    for (let i = 0; i < 50; i++) {
+      await activityEnv().run(recordOutcome(), input([saleWritten], `earlier-run-${i}`));
+    }
+    expect(await appointments()).toHaveLength(50);
+    await clearRequestLog();
+
+    const recorded = await activityEnv({ attempt: 1 }).run(recordOutcome(), input([saleWritten], 'run-51'));
+    const first = await so.requests();
+    await clearRequestLog();
+    const retried = await activityEnv({ attempt: 2 }).run(recordOutcome(), input([saleWritten], 'run-51'));
+    const retry = await so.requests();
+
+    expect(retried).toEqual(recorded);
+    // Look, create, look again for a late duplicate; a retry only looks.
+    expect(first.map((r) => `${r.method} ${r.path.replace(/^.*\/v1/, '')}`)).toEqual([
+      'GET /Sale/2001/Activities',
+      'POST /Appointment',
+      'GET /Sale/2001/Activities',
+    ]);
+    expect(first[0]!.query).toMatchObject({
+      $entities: 'appointment',
+      $filter: expect.stringMatching(/^text contains 'smartsync-[0-9a-f]{16}'$/),
+    });
+    expect(retry).toHaveLength(1);
+    process.stderr.write(
+      `\n  [outcome calls] Sale with 50 earlier Smart Sync Activities: first attempt ${first.length} calls, ` +
+        `retry ${retry.length} call (one read per earlier Activity would be 1 + 50)\n`,
+    );
+  });
+
+  it('waits for the create an earlier attempt gave up on, and creates no second Activity when it commits late', async () => {
+    // The first attempt's POST is answered (and committed) after 1.5 s; its client gives up at 0.3 s.
+    await so.addFault({ method: 'POST', path: '**/Appointment', latencyMs: 1_500, times: 1 });
+    const impatient = recordOutcome(so.clientWith({ timeoutMs: 300 }), {
+      createGraceMs: 5_000,
+      recheckMs: 100,
+    });
+    const first = activityEnv({ attempt: 1, startToCloseTimeoutMs: 10_000 });
+    let details: unknown;
+    first.env.on('heartbeat', (d: unknown) => (details = d));
+
+    const lost = await failureOf(first.run(impatient, input([saleWritten])));
+    expect(lost).toMatchObject({ type: 'Timeout', nonRetryable: false });
+    expect(details).toEqual({
+      creates: [
+        { token: expect.stringMatching(/^smartsync-[0-9a-f]{16}-success$/), sentAt: expect.any(Number) },
+      ],
+    });
+    expect(await appointments()).toHaveLength(0); // not committed yet
+
+    const started = Date.now();
+    const second = activityEnv({ attempt: 2, startToCloseTimeoutMs: 10_000, heartbeatDetails: details });
+    const retried = await second.run(impatient, input([saleWritten]));
+
+    const stored = await appointments();
+    expect(stored).toHaveLength(1);
+    expect(retried.appointmentIds).toEqual([stored[0]!.AppointmentId]);
+    expect(await appointmentPosts()).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('creates its own once the grace of the earlier create is over', async () => {
+    const token = await tokenOf(input([saleWritten]));
+    const earlier: Creates = { creates: [{ token, sentAt: Date.now() - 10_000 }] };
+    const env = activityEnv({ attempt: 2, startToCloseTimeoutMs: 10_000, heartbeatDetails: earlier });
+
+    const recorded = await env.run(recordOutcome(so.client, { createGraceMs: 5_000 }), input([saleWritten]));
+
+    expect(recorded.appointmentIds).toHaveLength(1);
+    expect(await appointmentPosts()).toHaveLength(1);
+  });
+
+  it('ends an attempt too short to wait out the grace retryably, having created nothing', async () => {
+    const token = await tokenOf(input([saleWritten]));
+    const earlier: Creates = { creates: [{ token, sentAt: Date.now() }] };
+    const env = activityEnv({ attempt: 2, startToCloseTimeoutMs: 1_000, heartbeatDetails: earlier });
+    const heartbeats: unknown[] = [];
+    env.env.on('heartbeat', (d: unknown) => heartbeats.push(d));
+
+    const waited = await failureOf(
+      env.run(recordOutcome(so.client, { createGraceMs: 60_000, recheckMs: 100 }), input([saleWritten])),
+    );
+
+    expect(waited).toMatchObject({ type: 'Timeout', nonRetryable: false, nextRetryDelay: 100 });
+    expect(waited.message).toMatch(/has not shown up yet; waiting up to \d+ s more/);
+    expect(await appointmentPosts()).toHaveLength(0);
+    // Each look heartbeats, carrying on what the earlier attempt said.
+    expect(heartbeats.length).toBeGreaterThan(1);
+    expect(new Set(heartbeats.map((h) => JSON.stringify(h)))).toEqual(new Set([JSON.stringify(earlier)]));
+  });
+
+  it('deletes a duplicate of its Activity, keeping the lowest id, and leaves other texts alone', async () => {
+    const recorded = await activityEnv().run(recordOutcome(), input([saleWritten]));
+    const original = await so.client.getAppointment(recorded.appointmentIds[0]!);
+    const copy = await so.client.createAppointment({
+      Description: original.Description ?? '',
+      Sale: { SaleId: 2001 },
+    });
+    const quoted = await so.client.createAppointment({
+      Description: `Anna asked about this: ${original.Description}\n(forwarded)`,
+      Sale: { SaleId: 2001 },
+    });
+    await clearRequestLog();
+
+    const retried = await activityEnv({ attempt: 2 }).run(recordOutcome(), input([saleWritten]));
+
+    expect(retried.appointmentIds).toEqual(recorded.appointmentIds);
+    const left = (await appointments()).map((a) => a.AppointmentId).sort((a, b) => a - b);
+    expect(left).toEqual([original.AppointmentId, quoted.AppointmentId]);
+    expect((await so.requests()).filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([
+      expect.stringMatching(new RegExp(`/Appointment/${copy.AppointmentId}$`)),
+    ]);
+  });
+});
+
+/** The token the outcome Activity of this input gets, read off one recorded in a scratch run. */
+async function tokenOf(of: RecordOutcomeInput): Promise<string> {
+  const recorded = await activityEnv().run(recordOutcome(), of);
+  const { Description } = await so.client.getAppointment(recorded.appointmentIds[0]!);
+  await so.client.deleteAppointment(recorded.appointmentIds[0]!);
+  await clearRequestLog();
+  return /ref (smartsync-[0-9a-f]{16}-\w+)$/.exec(Description ?? '')![1]!;
 }

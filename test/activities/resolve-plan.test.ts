@@ -37,6 +37,10 @@ function fakeSuperOffice(options: {
 }) {
   const calls = { findPersonsByEmail: [] as string[], getPerson: [] as number[] };
   const client = {
+    // Each attempt's view of the client: the fake itself, which nothing cancels.
+    forAttempt() {
+      return client;
+    },
     async getSale(saleId: number) {
       return { SaleId: saleId, Heading: 'Nordlys office', Contact: { ContactId: 101 } };
     },

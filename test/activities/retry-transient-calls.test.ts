@@ -58,4 +58,31 @@ describe('retrying repeatable SuperOffice calls inside one attempt', () => {
     );
     expect(calls.createAppointment).toBe(1);
   });
+
+  it("gives an attempt's view of the client the same retries, and stops waiting when the attempt is cancelled", async () => {
+    const failures = [transient(), transient()];
+    const { client, calls } = flakyClient(failures);
+    const views: Array<{ signal?: AbortSignal }> = [];
+    const withViews = Object.assign(client, {
+      forAttempt(scope: { signal?: AbortSignal }) {
+        views.push(scope);
+        return client;
+      },
+    }) as SuperOfficeClient;
+    const retrying = withCallRetries(withViews, options);
+
+    await expect(retrying.forAttempt({}).getSale(2001)).resolves.toEqual({ SaleId: 2001 });
+    expect(calls.getSale).toBe(3);
+
+    const attempt = new AbortController();
+    const slow = { attempts: 3, baseDelayMs: 10_000, maxDelayMs: 60_000 };
+    const waiting = withCallRetries(withViews, slow).forAttempt({ signal: attempt.signal });
+    failures.push(transient());
+    const started = Date.now();
+    const call = waiting.getSale(2001);
+    setTimeout(() => attempt.abort(new Error('attempt cancelled')), 50);
+    await expect(call).rejects.toThrow('attempt cancelled');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(views).toHaveLength(2);
+  });
 });

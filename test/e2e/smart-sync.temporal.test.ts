@@ -1,6 +1,5 @@
 import { DEMO_CONTRACT_ID, DEMO_DRAFT_CONTRACT_ID, oneflowDemoSeed } from '../../src/emulators/oneflow';
 import { superofficeDemoSeed } from '../../src/emulators/superoffice';
-import { webhookSignature } from '../../src/oneflow/webhook';
 import { ADMIN, demoMappingDocument, startSyncStack, type SyncStack } from '../support/sync-stack';
 
 const SUCCESS =
@@ -96,15 +95,12 @@ describe('a signed contract, end to end through a real Temporal server', () => {
   });
 
   it('starts one sync for duplicate deliveries of one event', async () => {
-    const body = {
-      contract: { id: DEMO_CONTRACT_ID },
-      callback_id: 'b'.repeat(40),
-      events: [{ id: 777001, type: 'contract:sign', created_time: '2026-11-25T10:00:00+0000' }],
-      signature: webhookSignature('b'.repeat(40), 'demo-sign-key'),
-    };
-    stack.service.demo!.oneflowEmulator.emulator.sign(DEMO_CONTRACT_ID);
-    await stack.service.demo!.oneflowEmulator.settled();
-    const before = (await stack.runs(DEMO_CONTRACT_ID)).length;
+    // A real signing (its event is one of the contract's in Oneflow), delivered by the
+    // emulator once and by the test five more times at once.
+    const { delivery } = stack.service.demo!.oneflowEmulator.emulator.sign(DEMO_CONTRACT_ID);
+    const body = delivery.body;
+    const ofThisEvent = async () =>
+      (await stack.runs(DEMO_CONTRACT_ID)).filter((r) => r.workflowId.endsWith(`event-${delivery.eventId}`));
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
         fetch(`${stack.service.url}/webhooks/oneflow`, {
@@ -115,13 +111,14 @@ describe('a signed contract, end to end through a real Temporal server', () => {
       ),
     );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    await stack.service.demo!.oneflowEmulator.settled();
     let workflowId = '';
     await eventually(async () => {
-      const runs = await stack.runs(DEMO_CONTRACT_ID);
-      expect(runs.length).toBe(before + 1);
-      workflowId = runs.find((r) => r.workflowId.endsWith('event-777001'))!.workflowId;
+      const runs = await ofThisEvent();
+      expect(runs).toHaveLength(1);
+      workflowId = runs[0]!.workflowId;
     });
-    await stack.waitForResult(workflowId);
+    expect((await stack.waitForResult(workflowId)).outcome).toBe('succeeded');
     // And once more after it finished: still no second run.
     const again = await fetch(`${stack.service.url}/webhooks/oneflow`, {
       method: 'POST',
@@ -130,9 +127,7 @@ describe('a signed contract, end to end through a real Temporal server', () => {
     });
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ status: 'already-accepted' });
-    expect(
-      (await stack.runs(DEMO_CONTRACT_ID)).filter((r) => r.workflowId.endsWith('event-777001')),
-    ).toHaveLength(1);
+    expect(await ofThisEvent()).toHaveLength(1);
   });
 
   it('syncs again when the contract is signed again after a signature reset', async () => {

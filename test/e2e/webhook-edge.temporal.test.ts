@@ -75,7 +75,12 @@ describe('POST /webhooks/oneflow', () => {
     await oneflow.settled();
     const statuses = oneflow.emulator.deliveries().flatMap((d) => d.attempts.map((a) => a.status));
     expect(statuses.at(-1)).toBe(200);
-    const runs = await stack.runs(9001);
+    // The 200 means the signing is durably queued; its run starts a moment later.
+    let runs = await stack.runs(9001);
+    for (let i = 0; i < 100 && runs.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      runs = await stack.runs(9001);
+    }
     expect(runs).toHaveLength(1);
     const result = await stack.waitForResult(runs[0]!.workflowId);
     expect(result.outcome).toBe('succeeded');

@@ -116,7 +116,8 @@ describe('GET /v1/Person: finding persons by e-mail', () => {
     [{ $select: 'personId,nope' }, "Unknown column 'nope'"],
     [{ $top: 'ten' }, '$top must be a non-negative integer'],
     [{ $mode: 'full' }, '$mode=full is not supported'],
-    [{ $entities: 'person' }, 'The query option $entities is not supported'],
+    [{ $entities: 'contact' }, "$entities: the person archive has no entity 'contact'"],
+    [{ $context: 'x' }, 'The query option $context is not supported'],
   ])('answers 400 with a clear message for %j', async (query, message) => {
     const res = await list('/v1/Person', query);
     expect(res.status).toBe(400);
@@ -184,6 +185,44 @@ describe('GET /v1/Sale/{id}/Activities', () => {
 
   it('answers 404 for an unknown sale', async () => {
     expect((await list('/v1/Sale/1/Activities')).status).toBe(404);
+  });
+
+  it('finds follow-ups by a text anywhere in a long Description, as SuperOffice documents the query', async () => {
+    const long = `[Smart sync] ${'a line of the outcome\n'.repeat(200)}\nOneflow contract 9001 · ref Token-42`;
+    const ours = await ctx.so.api<Json>('POST', '/v1/Appointment', {
+      body: { Description: long, StartDate: '2026-12-01T10:00:00', Sale: { SaleId: 2001 } },
+    });
+    await ctx.so.api('POST', '/v1/Appointment', {
+      body: { Description: 'Call Anna about token-4 and more', Sale: { SaleId: 2001 } },
+    });
+    const res = await list('/v1/Sale/2001/Activities', {
+      $entities: 'appointment',
+      $select: 'appointmentId,text,date',
+      $filter: "text contains 'token-42'",
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.value).toEqual([
+      {
+        PrimaryKey: String(ours.body.AppointmentId),
+        EntityName: 'appointment',
+        appointmentId: ours.body.AppointmentId,
+        text: long,
+        date: '2026-12-01T10:00:00',
+      },
+    ]);
+  });
+
+  it('keeps the rows of the entities $entities names: follow-ups are appointments, and no documents are emulated', async () => {
+    await ctx.so.api('POST', '/v1/Appointment', { body: { Description: 'x', Sale: { SaleId: 2001 } } });
+    const of = async (entities: string) =>
+      (await list('/v1/Sale/2001/Activities', { $entities: entities })).body.value.length;
+    expect(await of('appointment')).toBe(1);
+    expect(await of('document, appointment')).toBe(1);
+    expect(await of('document')).toBe(0);
+    expect(await of('')).toBe(1);
+    const unknown = await list('/v1/Sale/2001/Activities', { $entities: 'ticket' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.ErrorMessage).toContain("has no entity 'ticket' (it has document, appointment)");
   });
 });
 

@@ -130,7 +130,9 @@ it('syncs nothing for a contract that is not signed, even when a webhook says it
   const contractId = emulators.contracts[1]!.contractId;
   let result: SmartSyncResult | undefined;
   const writes = await writesDuring(async () => {
-    const res = await webhook(signWebhook(contractId, 4, SIGN_KEY).body);
+    // A contract:sign event Oneflow has for the contract, while the contract itself is pending.
+    const { delivery } = emulators.oneflow.emulator.emitEvent(contractId, 'contract:sign');
+    const res = await webhook(JSON.stringify(delivery.body));
     expect(res.status).toBe(200);
     result = await onlyRunOf(contractId);
   });

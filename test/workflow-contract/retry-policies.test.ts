@@ -34,23 +34,49 @@ describe('step names', () => {
 describe('stepActivityOptions', () => {
   it('gives every step the base policy with its own differences', () => {
     const sale = stepActivityOptions('updateSale');
+    expect(ms(sale.scheduleToCloseTimeout)).toBe(24 * 3_600_000);
     expect(ms(sale.startToCloseTimeout)).toBe(30_000);
+    expect(ms(sale.heartbeatTimeout)).toBe(20_000);
     expect(ms(sale.retry?.initialInterval)).toBe(1_000);
-    expect(ms(sale.retry?.maximumInterval)).toBe(60_000);
-    expect(sale.retry?.maximumAttempts).toBe(10);
+    expect(ms(sale.retry?.maximumInterval)).toBe(600_000);
+    // Unset: no limit on attempts but the schedule-to-close timeout (the SDK refuses 0).
+    expect(sale.retry?.maximumAttempts).toBeUndefined();
     expect(ms(stepActivityOptions('updateProducts').startToCloseTimeout)).toBe(120_000);
-    const outcome = stepActivityOptions('recordOutcome');
-    expect(outcome.retry?.maximumAttempts).toBe(20);
-    expect(ms(outcome.retry?.maximumInterval)).toBe(300_000);
+    expect(ms(stepActivityOptions('recordOutcome').scheduleToCloseTimeout)).toBe(48 * 3_600_000);
     expect(stepActivityOptions('fetchSignedContract', {}, 'q-oneflow').taskQueue).toBe('q-oneflow');
     expect(stepActivityOptions('updateSale').taskQueue).toBeUndefined();
   });
 
+  it("retries a SuperOffice outage of ten minutes well inside every step's horizon", () => {
+    // The waits before each attempt under the default policy, until the schedule-to-close ends.
+    for (const step of STEP_NAMES) {
+      const o = stepActivityOptions(step);
+      const horizon = ms(o.scheduleToCloseTimeout)!;
+      const attemptMax = ms(o.startToCloseTimeout)!;
+      let elapsed = 0;
+      let wait = ms(o.retry?.initialInterval)!;
+      let attempts = 0;
+      // An outage of 10 minutes: every attempt in it fails after its whole timeout.
+      while (elapsed < 10 * 60_000) {
+        elapsed += attemptMax + wait;
+        wait = Math.min(wait * o.retry!.backoffCoefficient!, ms(o.retry?.maximumInterval)!);
+        attempts++;
+      }
+      expect({ step, withinHorizon: elapsed < horizon / 10 }).toEqual({ step, withinHorizon: true });
+      expect(attempts).toBeLessThan(30);
+    }
+  });
+
   it('puts a run override on top of the step policy, field by field', () => {
-    const o = stepActivityOptions('recordOutcome', { maximumAttempts: 3, startToCloseTimeoutMs: 5_000 });
+    const o = stepActivityOptions('recordOutcome', {
+      maximumAttempts: 3,
+      startToCloseTimeoutMs: 5_000,
+      scheduleToCloseTimeoutMs: 60_000,
+    });
     expect(o.retry?.maximumAttempts).toBe(3);
     expect(ms(o.startToCloseTimeout)).toBe(5_000);
-    expect(ms(o.retry?.maximumInterval)).toBe(300_000);
+    expect(ms(o.scheduleToCloseTimeout)).toBe(60_000);
+    expect(ms(o.retry?.maximumInterval)).toBe(600_000);
   });
 
   it('stops at once on exactly the failure types the table calls non-retryable', () => {

@@ -276,7 +276,7 @@ type AnyActivity = (...args: unknown[]) => Promise<unknown>;
 export function succeedingActivities(): SyncActivities {
   let nextAppointmentId = 5001;
   return {
-    fetchSignedContract: async (contractId) => contractFacts(contractId),
+    fetchSignedContract: async (input) => contractFacts(typeof input === 'number' ? input : input.contractId),
     resolvePlan: async () => resolvedPlan(),
     updateSale: async (update) => writtenResource(update),
     updateCompany: async (update) => writtenResource(update),

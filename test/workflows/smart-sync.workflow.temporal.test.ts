@@ -256,7 +256,12 @@ describe('smartSync workflow', () => {
       appointments: { appointmentIds: [5001] },
     });
     expect(fakes.callsTo('fetchSignedContract')).toEqual([
-      { name: 'fetchSignedContract', input: CONTRACT_ID, attempt: 1, taskQueue: oneflowTaskQueue(taskQueue) },
+      {
+        name: 'fetchSignedContract',
+        input: { contractId: CONTRACT_ID, eventId: 4242 },
+        attempt: 1,
+        taskQueue: oneflowTaskQueue(taskQueue),
+      },
     ]);
     expect(fakes.callsTo('resolvePlan')).toEqual([
       {
@@ -587,7 +592,7 @@ describe('smartSync workflow', () => {
         activities: {
           fetchSignedContract: async (id) => {
             await gates.fetch.opened;
-            return contractFacts(id);
+            return contractFacts(typeof id === 'number' ? id : id.contractId);
           },
           resolvePlan: async () => {
             await gates.plan.opened;
@@ -746,6 +751,109 @@ describe('smartSync workflow', () => {
       const sale = run.result?.resources.find((r) => r.type === 'Sale');
       expect(sale).toMatchObject({ status: 'failed', error: expect.stringMatching(/timeout/i) });
       expect(run.result?.outcome).toBe('partially_failed');
+    });
+  });
+
+  describe('version 0.2 (patched: runs from before keep their old path, see the replayed histories)', () => {
+    it('a plan that fails for good with a known Sale records a failure Activity on it saying nothing was written', async () => {
+      const run = await runSync({
+        activities: {
+          resolvePlan: async () => {
+            throw ApplicationFailure.create({
+              type: 'Forbidden',
+              nonRetryable: true,
+              message: 'planning the sync: 403 Forbidden',
+              details: [{ saleId: SALE_ID, companyId: COMPANY_ID, types: ['Sale', 'Company'] }],
+            });
+          },
+        },
+      });
+      expect(run.result?.outcome).toBe('failed');
+      expect(run.result?.notes).toEqual(['Nothing was written: planning the sync: 403 Forbidden']);
+      expect(run.result?.appointments).toEqual({ appointmentIds: [5001] });
+      expect(run.fakes.called()).toEqual(['fetchSignedContract', 'resolvePlan', 'recordOutcome']);
+      expect(run.fakes.callsTo('recordOutcome')[0]?.input).toMatchObject({
+        saleId: SALE_ID,
+        companyId: COMPANY_ID,
+        resources: [],
+        planFailure: {
+          type: 'Forbidden',
+          message: 'planning the sync: 403 Forbidden',
+          types: ['Sale', 'Company'],
+        },
+      });
+      expect(await searchAttributes(run.handle)).toEqual({ saleId: SALE_ID, outcome: 'failed' });
+    });
+
+    it('updates the Products only once the Sale is saved, the Company and Contacts beside the Sale', async () => {
+      const saleGate = gate();
+      try {
+        const run = await runSync({
+          activities: {
+            updateSale: async (update: EntityUpdate) => {
+              await saleGate.opened;
+              return writtenResource(update);
+            },
+          },
+          whileRunning: async (_handle, fakes) => {
+            await eventually('the Sale, Company and Contacts are being updated', () =>
+              ['updateSale', 'updateCompany', 'updateContact'].every(
+                (n) => fakes.callsTo(n as ActivityName).length > 0,
+              ),
+            );
+            await new Promise((r) => setTimeout(r, 300));
+            expect(fakes.callsTo('updateProducts')).toEqual([]);
+            saleGate.open();
+          },
+        });
+        expect(run.result?.outcome).toBe('succeeded');
+        const order = run.fakes.calls.map((c) => c.name);
+        expect(order.indexOf('updateProducts')).toBeGreaterThan(order.indexOf('updateSale'));
+      } finally {
+        saleGate.open();
+      }
+    });
+
+    it('a cancelled run stops as cancelled instead of reporting the cancellation as a failed update', async () => {
+      const hang = gate();
+      try {
+        const run = await runSync({
+          activities: {
+            updateCompany: async () => {
+              await hang.opened;
+              throw new Error('not reached');
+            },
+          },
+          whileRunning: async (handle, fakes) => {
+            await eventually('the Company is being updated', () => fakes.callsTo('updateCompany').length > 0);
+            await handle.cancel();
+            // The run ends without waiting for the activity; only then may the activity end too.
+            await handle.result().catch(() => undefined);
+            hang.open();
+          },
+        });
+        expect(run.result).toBeUndefined();
+        expect((run.error as WorkflowFailedError).cause?.name).toBe('CancelledFailure');
+        expect(run.fakes.called()).not.toContain('recordOutcome');
+      } finally {
+        hang.open();
+      }
+    });
+
+    it('passes the signing event to the fetch, and a webhook event that is not a signing of the contract is not_signed', async () => {
+      const run = await runSync({
+        activities: {
+          fetchSignedContract: async () => {
+            throw nonRetryable('SigningNotFound', 'event 4242 is not a signing of contract 9001');
+          },
+        },
+      });
+      expect(run.fakes.callsTo('fetchSignedContract')[0]?.input).toEqual({
+        contractId: CONTRACT_ID,
+        eventId: 4242,
+      });
+      expect(run.result?.outcome).toBe('not_signed');
+      expect(run.fakes.called()).toEqual(['fetchSignedContract']);
     });
   });
 });

@@ -38,6 +38,13 @@ export class EmulatorActionError extends Error {
   }
 }
 
+/** One event of a contract, as GET /v1/contracts/{id}/events lists it. */
+export interface ContractEvent {
+  id: number;
+  type: string;
+  created_time: string;
+}
+
 export interface ActionResult {
   contract: OneflowApiContract | null;
   delivery: WebhookDelivery;
@@ -50,6 +57,8 @@ function firstEventId(): number {
 /** The emulated Oneflow account: tokens, contracts, webhook settings and deliveries. */
 export class OneflowEmulator {
   private contracts = new Map<number, OneflowApiContract>();
+  /** Every event Oneflow recorded for each contract, oldest first. */
+  private events = new Map<number, ContractEvent[]>();
   private tokens = new Set<string>();
   private ids = new IdAllocator();
   /**
@@ -87,6 +96,12 @@ export class OneflowEmulator {
     return c && structuredClone(c);
   }
 
+  /** The contract's events, oldest first; undefined when the account has no such contract. */
+  contractEvents(id: number): ContractEvent[] | undefined {
+    if (!this.contracts.has(id)) return undefined;
+    return (this.events.get(id) ?? []).map((e) => ({ ...e }));
+  }
+
   // ---- control side -------------------------------------------------------------------
 
   /** The control plane's hooks: reset, seed, state and the error body for injected faults. */
@@ -103,6 +118,7 @@ export class OneflowEmulator {
   reset(): void {
     this.dispatcher.clear();
     this.contracts.clear();
+    this.events.clear();
     this.tokens.clear();
     this.ids = new IdAllocator();
     this.nextEventId = firstEventId();
@@ -115,6 +131,7 @@ export class OneflowEmulator {
     const seed = oneflowSeedSchema.parse(doc);
     this.dispatcher.clear();
     this.contracts.clear();
+    this.events.clear();
     this.ids = new IdAllocator();
     this.tokens = new Set(seed.tokens);
     this.rateLimiter.clear();
@@ -123,7 +140,11 @@ export class OneflowEmulator {
     for (const c of seed.contracts) this.contracts.set(c.id, expandContract(c, this.ids, now));
   }
 
-  /** Adds or replaces one contract, given in the seed's compact form. */
+  /**
+   * Adds or replaces one contract, given in the seed's compact form. Its events are kept:
+   * editing a contract does not erase its history in Oneflow, and a webhook sent before
+   * the change still names an event the contract has.
+   */
   putContract(input: ContractSeedInput): OneflowApiContract {
     const seed = contractSeedSchema.parse(input);
     const contract = expandContract(seed, this.ids, new Date());
@@ -155,6 +176,8 @@ export class OneflowEmulator {
       rateLimit: { ...this.rateLimiter.settings, remaining: this.rateLimiter.remaining() },
       nextEventId: this.nextEventId,
       contracts: [...this.contracts.values()],
+      /** Contract id → its events, oldest first. */
+      contractEvents: Object.fromEntries(this.events),
       webhookDeliveries: this.dispatcher.deliveries(),
     };
   }
@@ -248,6 +271,8 @@ export class OneflowEmulator {
   /**
    * Sends any event type for any contract id without changing state, including ids the
    * account does not have: that is how a receiver's handling of an unknown contract is tested.
+   * The event is recorded on a contract the account has, as any event Oneflow sends is; one
+   * with a forged signature is not, since it stands for a call Oneflow never made.
    */
   emitEvent(id: number, type: string, signatureOverride?: string): ActionResult {
     const c = this.contracts.get(id);
@@ -259,6 +284,11 @@ export class OneflowEmulator {
 
   private emit(contractId: number, type: string, at: Date, signatureOverride?: string): WebhookDelivery {
     const eventId = this.nextEventId++;
+    if (this.contracts.has(contractId) && signatureOverride === undefined) {
+      const list = this.events.get(contractId) ?? [];
+      list.push({ id: eventId, type, created_time: formatOneflowTime(at) });
+      this.events.set(contractId, list);
+    }
     return this.dispatcher.dispatch(
       { ...this.webhook },
       { contractId, eventId, type, at },

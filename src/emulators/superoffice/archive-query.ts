@@ -7,7 +7,7 @@ import { badRequest } from './errors';
  *   { "odata.metadata": ..., "odata.nextLink": null, "value": [ {PrimaryKey, EntityName, <columns>} ] }
  *
  * Supported: $select (column names), $filter, $orderby (col [asc|desc], ...), $top, $skip,
- * $mode=slim, $format=json. $filter is SuperOffice's own syntax: `col op value` terms joined by
+ * $entities (entity names of the provider, comma-separated), $mode=slim, $format=json. $filter is SuperOffice's own syntax: `col op value` terms joined by
  * `and`/`or`, parentheses, and the functions startswith(col,'x'), endswith(col,'x'),
  * substringof('x',col). Operators:
  *   strings: eq = equals is | ne unequals isNot | begins notBegins | contains notContains
@@ -35,6 +35,11 @@ export interface ArchiveProvider<Row> {
   defaultColumns: string[];
   /** Extra spellings of a column: alias → column name. */
   aliases?: Record<string, string>;
+  /**
+   * The entity names `$entities` may ask for (SuperOffice's "Supported Entities" of the
+   * provider); the rows are all of `entityName`. Without it, only `entityName` itself.
+   */
+  entities?: string[];
 }
 
 export interface SlimResponse {
@@ -376,7 +381,16 @@ export function parseFilter<Row>(provider: ArchiveProvider<Row>, text: string): 
   return node;
 }
 
-const SUPPORTED_OPTIONS = ['$select', '$filter', '$orderby', '$top', '$skip', '$mode', '$format'];
+const SUPPORTED_OPTIONS = [
+  '$select',
+  '$filter',
+  '$orderby',
+  '$top',
+  '$skip',
+  '$entities',
+  '$mode',
+  '$format',
+];
 
 function option(query: Record<string, unknown>, name: string): string | undefined {
   const entry = Object.entries(query).find(([k]) => k.toLowerCase() === name);
@@ -417,6 +431,22 @@ export function runArchiveQuery<Row>(
   if (format !== undefined && format.toLowerCase() !== 'json') {
     throw badRequest(`$format=${format} is not supported by the emulator; only json is`);
   }
+  // $entities keeps the rows of the entities it names; an empty one means all of them.
+  const entitiesText = option(query, '$entities');
+  const supportedEntities = (provider.entities ?? [provider.entityName]).map((e) => e.toLowerCase());
+  const entities = (entitiesText ?? '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean);
+  const unknownEntity = entities.find((e) => !supportedEntities.includes(e));
+  if (unknownEntity !== undefined) {
+    throw badRequest(
+      `$entities: the ${provider.entityName} archive has no entity '${unknownEntity}' (it has ${supportedEntities.join(', ')})`,
+    );
+  }
+  const rowsOfEntities =
+    entities.length === 0 || entities.includes(provider.entityName.toLowerCase()) ? rows : [];
+
   const select = option(query, '$select');
   const columnNames =
     select === undefined
@@ -430,7 +460,9 @@ export function runArchiveQuery<Row>(
   const filterText = option(query, '$filter');
   const filter =
     filterText === undefined || filterText.trim() === '' ? undefined : parseFilter(provider, filterText);
-  let selected = filter ? rows.filter((row) => evaluate(provider, filter, row)) : [...rows];
+  let selected = filter
+    ? rowsOfEntities.filter((row) => evaluate(provider, filter, row))
+    : [...rowsOfEntities];
 
   const orderBy = option(query, '$orderby');
   const order = (orderBy ?? '')

@@ -108,8 +108,13 @@ export function saleActivityArchive(saleId: number): ArchiveProvider<Row> {
   return {
     entityName: 'appointment',
     primaryKey: (row) => row.id,
-    columns: activityColumns().map((c) => (c.name === 'saleId' ? column('saleId', 'int', () => saleId) : c)),
+    columns: [
+      column('appointmentId', 'int', (r) => r.id),
+      ...activityColumns().map((c) => (c.name === 'saleId' ? column('saleId', 'int', () => saleId) : c)),
+    ],
     defaultColumns: ACTIVITY_DEFAULTS,
+    // The provider's entities; documents are not emulated, so `$entities=document` finds none.
+    entities: ['document', 'appointment'],
   };
 }
 

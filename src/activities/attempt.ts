@@ -1,0 +1,53 @@
+import { Context } from '@temporalio/activity';
+import type { AttemptScope } from '../http/json-request';
+
+/**
+ * One attempt of an activity, as its HTTP calls see it. Every activity builds its clients'
+ * per-attempt view from `scope` at the top, so that each of its calls
+ * - is cancelled with the attempt: a cancelled attempt, or one Temporal timed out, stops
+ *   instead of writing on beside its retry;
+ * - heartbeats once answered, so that the heartbeats follow the attempt's progress and a
+ *   lost worker's attempt is retried after the heartbeat timeout, not the whole attempt's.
+ *
+ * Heartbeats all carry the details set last (`record`): the next attempt reads the last
+ * ones Temporal got, and a plain progress heartbeat must not wipe out what an earlier one
+ * said. Outside an activity (a unit test calling the function) nothing is cancelled and
+ * heartbeats go nowhere.
+ */
+export interface Attempt {
+  readonly scope: Required<AttemptScope>;
+  /** The details the previous attempt last reported; undefined on a first attempt. */
+  readonly previousDetails: unknown;
+  /** Sets the details every later heartbeat carries, and heartbeats with them now. */
+  record(details: unknown): void;
+  /** Waits, or rejects with a CancelledFailure as soon as the attempt is cancelled. */
+  sleep(ms: number): Promise<void>;
+  /** What is left of the attempt's start-to-close timeout (Infinity outside an activity). */
+  remainingMs(): number;
+}
+
+export function currentAttempt(): Attempt {
+  let context: Context | undefined;
+  try {
+    context = Context.current();
+  } catch {
+    // Called outside an activity.
+  }
+  const startedAt = Date.now();
+  let details: unknown = context?.info.heartbeatDetails;
+  const heartbeat = () => context?.heartbeat(details);
+  const signal = context?.cancellationSignal ?? new AbortController().signal;
+  return {
+    scope: { signal, onCall: heartbeat },
+    previousDetails: context?.info.heartbeatDetails,
+    record(next) {
+      details = next;
+      heartbeat();
+    },
+    sleep: (ms) => (context ? context.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms))),
+    remainingMs: () =>
+      context?.info.startToCloseTimeoutMs
+        ? startedAt + context.info.startToCloseTimeoutMs - Date.now()
+        : Number.POSITIVE_INFINITY,
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * The patch ids of every deliberate change to the smartSync workflow's commands since
+ * version 0.1. A run that started before a change replays without it (patched() is false
+ * there); new runs take the new path. README, "Changing the workflow", says how to add one.
+ */
+export const PATCH = {
+  /** 0.2: a failed plan with a known Sale records a failure Activity on it. */
+  recordPlanFailure: 'record-plan-failure',
+  /** 0.2: the Sale is saved before the quote is recalculated, not beside it. */
+  saleBeforeProducts: 'sale-before-products',
+  /** 0.2: a cancelled run stops instead of reporting the cancellation as a failed step. */
+  rethrowCancellation: 'rethrow-cancellation',
+} as const;
