@@ -25,6 +25,7 @@
  *   git worktree remove --force /tmp/released
  *
  * Options: scenario names to record only those (default: all; `--list` shows them),
+ * `--queue` to record the per-contract queue (contractSyncs) instead,
  * `--out <dir>` (default test/workflows/histories next to this script), `--suffix <s>`.
  * The Temporal CLI is found as the service finds it (TEMPORAL_CLI_PATH, PATH, the Go bin
  * directory; never downloaded); the script starts its own in-memory dev server on a free
@@ -45,7 +46,7 @@ import { ApiError } from '../src/http/api-error';
 import { findTemporalCli } from '../src/temporal/cli-binary';
 import { startDevServer } from '../src/temporal/dev-server';
 import { workflowsPath } from '../src/temporal/workers';
-import { smartSync } from '../src/workflows';
+import { contractSyncs, smartSync } from '../src/workflows';
 import {
   CONTRACT_ID as DEMO_CONTRACT_ID,
   fakeActivities,
@@ -53,6 +54,10 @@ import {
 } from '../test/workflows/fake-activities';
 import {
   CONTRACT_ID,
+  contractSyncsWorkflowId,
+  queueQuery,
+  signingSignal,
+  signingWorkflowId,
   OUTCOME,
   TRIGGER,
   oneflowTaskQueue,
@@ -310,6 +315,67 @@ async function record(
   await main.runUntil(oneflow.runUntil(run()));
 }
 
+/**
+ * The queue of one contract (contractSyncs) after two signings: both children have run,
+ * one after the other, and the queue waits on its idle timer. Exported while it waits.
+ */
+async function recordQueue(
+  env: TestWorkflowEnvironment,
+  workflowBundle: { code: string },
+  outFile: string,
+): Promise<void> {
+  const fakes = fakeActivities();
+  const taskQueue = 'smart-sync-contract-queue';
+  const common = { connection: env.nativeConnection, namespace: env.namespace ?? 'default' };
+  const main = await Worker.create({
+    ...common,
+    taskQueue,
+    workflowBundle,
+    activities: fakes.superofficeActivities,
+  });
+  const oneflow = await Worker.create({
+    ...common,
+    taskQueue: oneflowTaskQueue(taskQueue),
+    activities: fakes.oneflowActivities,
+  });
+  const signing = (eventId: number) => ({
+    workflowId: signingWorkflowId(DEMO_CONTRACT_ID, eventId),
+    trigger: 'webhook' as const,
+    eventId,
+    callbackId: `cb-${eventId}`,
+  });
+  const run = async () => {
+    const handle = await env.client.workflow.signalWithStart(contractSyncs, {
+      workflowId: contractSyncsWorkflowId(DEMO_CONTRACT_ID),
+      taskQueue,
+      args: [{ contractId: DEMO_CONTRACT_ID }],
+      signal: signingSignal,
+      signalArgs: [signing(4242)],
+      typedSearchAttributes: [{ key: CONTRACT_ID, value: DEMO_CONTRACT_ID }],
+    });
+    await handle.signal(signingSignal, signing(4243));
+    await handle.signal(signingSignal, signing(4242));
+    await waitFor('both runs ended and the queue is idle', async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      const closed = events.filter(
+        (e) => e.eventType === EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED,
+      ).length;
+      const idle = await handle.query(queueQuery);
+      return (
+        closed === 2 &&
+        idle.active === undefined &&
+        idle.pending.length === 0 &&
+        // The idle timer is the last command: the queue now only waits.
+        events.at(-1)?.eventType === EventType.EVENT_TYPE_TIMER_STARTED
+      );
+    });
+    const options = { ...(await resolveConfig(outFile)), filepath: outFile };
+    writeFileSync(outFile, await format(historyToJSON(await handle.fetchHistory()), options));
+    await handle.terminate('history recorded');
+  };
+  await main.runUntil(oneflow.runUntil(run()));
+}
+
 function describe(outcome: { result: SmartSyncResult } | { error: unknown }): string {
   if ('result' in outcome) return `outcome ${outcome.result.outcome}`;
   const err = outcome.error as Error & { cause?: Error & { type?: string } };
@@ -323,6 +389,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       suffix: { type: 'string', default: '' },
       list: { type: 'boolean', default: false },
+      queue: { type: 'boolean', default: false },
     },
   });
   if (values.list) {
@@ -347,6 +414,15 @@ async function main(): Promise<void> {
       workflowsPath: workflowsPath(),
       logger: new DefaultLogger('ERROR'),
     });
+    if (values.queue) {
+      const file = path.join(outDir, `contract-queue${values.suffix}.json`);
+      const started = Date.now();
+      await recordQueue(env, workflowBundle, file);
+      process.stdout.write(
+        `${path.relative(process.cwd(), file)}  (${Date.now() - started} ms)  contractSyncs after two signings and a redelivery\n`,
+      );
+      return;
+    }
     for (const scenario of chosen) {
       const file = path.join(outDir, `${scenario.name}${values.suffix}.json`);
       const started = Date.now();

@@ -77,6 +77,22 @@ function progressFrom(details: unknown): OutcomeProgress {
   };
 }
 
+/**
+ * Whether SuperOffice finished with a request it answered with this error: then whatever
+ * it committed is there for the next attempt to find at once, and nothing is left to wait
+ * for. A timeout, a lost connection, or a gateway's 502 or 504 (its server may still be at
+ * work) leave that open.
+ */
+function answered(err: unknown): boolean {
+  return (
+    err instanceof ApiError &&
+    err.kind !== 'timeout' &&
+    err.kind !== 'network' &&
+    err.status !== 502 &&
+    err.status !== 504
+  );
+}
+
 /** Line breaks and the ends as any server may store them. */
 function sameText(text: string): string {
   return text.replace(/\r\n?/g, '\n').trim();
@@ -222,17 +238,25 @@ export function recordOutcomeActivity(deps: {
         ];
         attempt.record(progress);
         const now = new Date().toISOString().slice(0, 19);
-        const appointmentCreated = await so.createAppointment({
-          Title: TITLE[appointment.kind],
-          Description: descriptions[index]!,
-          StartDate: now,
-          EndDate: now,
-          Type: 'Note',
-          Completed: 'Completed',
-          Sale: { SaleId: input.saleId },
-          ...(input.companyId !== undefined ? { Contact: { ContactId: input.companyId } } : {}),
-          ...(input.personIds[0] !== undefined ? { Person: { PersonId: input.personIds[0] } } : {}),
-        });
+        const appointmentCreated = await so
+          .createAppointment({
+            Title: TITLE[appointment.kind],
+            Description: descriptions[index]!,
+            StartDate: now,
+            EndDate: now,
+            Type: 'Note',
+            Completed: 'Completed',
+            Sale: { SaleId: input.saleId },
+            ...(input.companyId !== undefined ? { Contact: { ContactId: input.companyId } } : {}),
+            ...(input.personIds[0] !== undefined ? { Person: { PersonId: input.personIds[0] } } : {}),
+          })
+          .catch((err: unknown) => {
+            if (answered(err)) {
+              progress.creates = progress.creates.filter((c) => c.token !== token);
+              attempt.record(progress);
+            }
+            throw err;
+          });
         created = true;
         already.push(appointmentCreated.AppointmentId);
         log.info(

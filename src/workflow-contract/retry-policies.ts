@@ -44,7 +44,9 @@ export const STEP_POLICY_DIFFERENCES: Readonly<Partial<Record<StepName, Partial<
   // Several quote-agent calls per attempt.
   updateProducts: { startToCloseTimeout: '2m' },
   // The outcome is the rep's only sign of the sync: it may wait for SuperOffice longest.
-  recordOutcome: { initialInterval: '2s', scheduleToCloseTimeout: '48h' },
+  // One attempt may wait out an earlier attempt's create that may still commit (up to
+  // two minutes) before it creates its own, so it gets longer than that.
+  recordOutcome: { initialInterval: '2s', startToCloseTimeout: '3m', scheduleToCloseTimeout: '48h' },
 };
 
 /** The policy a step runs with when nothing overrides it. */

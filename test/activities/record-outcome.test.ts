@@ -245,6 +245,25 @@ describe('recordOutcome, finding what earlier attempts recorded', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
+  it('does not wait for a create SuperOffice answered with an error: nothing of it is still under way', async () => {
+    await so.addFault({ method: 'POST', path: '**/Appointment', status: 503, times: 1 });
+    const slowToGiveUp = recordOutcome(so.client, { createGraceMs: 60_000, recheckMs: 100 });
+    const first = activityEnv({ attempt: 1, startToCloseTimeoutMs: 10_000 });
+    let details: unknown;
+    first.env.on('heartbeat', (d: unknown) => (details = d));
+    expect(await failureOf(first.run(slowToGiveUp, input([saleWritten])))).toMatchObject({
+      type: 'ServerError',
+    });
+    expect(details).toEqual({ creates: [] });
+
+    const started = Date.now();
+    const second = activityEnv({ attempt: 2, startToCloseTimeoutMs: 10_000, heartbeatDetails: details });
+    const recorded = await second.run(slowToGiveUp, input([saleWritten]));
+
+    expect(recorded.appointmentIds).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('creates its own once the grace of the earlier create is over', async () => {
     const token = await tokenOf(input([saleWritten]));
     const earlier: Creates = { creates: [{ token, sentAt: Date.now() - 10_000 }] };

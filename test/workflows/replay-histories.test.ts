@@ -15,7 +15,7 @@ import { quietTemporalRuntime } from './quiet-runtime';
  * when to add new ones (a change on purpose, guarded with patched()) and when old ones may go.
  */
 const HISTORIES_DIR = path.join(__dirname, 'histories');
-const REQUIRED = ['clean-sync', 'partial-failure', 'waiting-on-retry'];
+const REQUIRED = ['clean-sync', 'partial-failure', 'waiting-on-retry', 'contract-queue.v1'];
 
 function historyFiles(): string[] {
   return readdirSync(HISTORIES_DIR)
@@ -30,7 +30,7 @@ describe('replay of the committed workflow histories', () => {
   // The replay worker's own warnings repeat what the failure message says.
   beforeAll(quietTemporalRuntime);
 
-  it('holds the required histories, each a proper proto JSON history of a smartSync run', () => {
+  it('holds the required histories, each a proper proto JSON history of a smartSync or contractSyncs run', () => {
     const names = historyFiles().map((f) => path.basename(f, '.json'));
     expect(names).toEqual(expect.arrayContaining(REQUIRED));
     for (const file of historyFiles()) {
@@ -38,7 +38,7 @@ describe('replay of the committed workflow histories', () => {
       const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
       expect({ file, workflowType: started?.workflowType?.name }).toEqual({
         file,
-        workflowType: 'smartSync',
+        workflowType: file.startsWith('contract-queue') ? 'contractSyncs' : 'smartSync',
       });
     }
   });
