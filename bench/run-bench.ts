@@ -180,7 +180,7 @@ async function startStack(
       ONEFLOW_WEBHOOK_SIGN_KEY: DEMO_WEBHOOK_SIGN_KEY,
       SUPEROFFICE_API_URL: emulators.superoffice.apiUrl,
       SUPEROFFICE_ACCESS_TOKEN: DEMO_SUPEROFFICE_TOKEN,
-      SMART_SYNC_ADMIN_TOKEN: 'bench-admin-token',
+      SMART_SYNC_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
       SMART_SYNC_CONFIG: DEMO_MAPPING_PATH,
       SMART_SYNC_DATA_DIR: path.join(ctx.work, name),
       LOG_LEVEL: 'info',

@@ -1,6 +1,13 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { LEGACY_STEP_KEYS, type LegacyStepKey, STEP_NAMES } from '../workflow-contract';
+import {
+  type SuperOfficeSignIn,
+  superOfficeSignIn,
+  superOfficeSignInFields,
+  superOfficeSignInProblems,
+} from './superoffice-sign-in';
 
 /**
  * The service's environment, validated once at start-up. Every failure names the
@@ -36,6 +43,56 @@ const httpUrl = (name: string) =>
   );
 
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+/** A guessable bearer token is a front door left ajar: 32 characters is 128 bits as hex. */
+export const MIN_TOKEN_LENGTH = 32;
+
+export const MAKE_TOKEN_HINT =
+  "make one with `openssl rand -hex 32` or `node -e \"console.log(require('crypto').randomBytes(32).toString('hex'))\"`";
+
+/** Where the HTTP server listens: an IP address or a host name, never a URL or host:port. */
+const listenHost = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .refine(
+      (h) =>
+        isIP(h) !== 0 ||
+        /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(
+          h,
+        ),
+      'SMART_SYNC_HOST must be an IP address or a host name (no scheme, no port), e.g. 127.0.0.1, 0.0.0.0 or ::',
+    )
+    .optional(),
+);
+
+const bearerToken = (name: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine(
+        (t) => t.length >= MIN_TOKEN_LENGTH,
+        `${name} must be at least ${MIN_TOKEN_LENGTH} characters: ${MAKE_TOKEN_HINT}`,
+      )
+      .optional(),
+  );
+
+/** Secrets that only mean something with real endpoints: set without them, a typo in a URL's name is likelier than a wish for the demo. */
+const LIVE_SECRETS = [
+  'ONEFLOW_API_TOKEN',
+  'ONEFLOW_WEBHOOK_SIGN_KEY',
+  'SUPEROFFICE_ACCESS_TOKEN',
+  'SMART_SYNC_ADMIN_TOKEN',
+] as const;
+
+/** Secrets of the other SuperOffice sign-in modes: set without an API URL, they are a mistake too. */
+const SIGN_IN_SECRETS = [
+  'SUPEROFFICE_CLIENT_SECRET',
+  'SUPEROFFICE_REFRESH_TOKEN',
+  'SUPEROFFICE_SYSTEM_USER_TOKEN',
+  'SUPEROFFICE_PRIVATE_KEY_FILE',
+] as const;
 
 /** host:port, as Temporal's clients expect it (no scheme). */
 const temporalAddress = z.preprocess(
@@ -118,7 +175,12 @@ export const envSchema = z
     ONEFLOW_WEBHOOK_SIGN_KEY: optionalString,
     SUPEROFFICE_API_URL: httpUrl('SUPEROFFICE_API_URL'),
     SUPEROFFICE_ACCESS_TOKEN: optionalString,
+    ...superOfficeSignInFields,
     SMART_SYNC_ADMIN_TOKEN: optionalString,
+    /** Bearer token for GET /metrics; unset, only loopback clients may scrape (see docs/security.md). */
+    SMART_SYNC_METRICS_TOKEN: bearerToken('SMART_SYNC_METRICS_TOKEN'),
+    /** Listen address of the HTTP server; unset: 127.0.0.1 in demo mode, every interface in live mode. */
+    SMART_SYNC_HOST: listenHost,
     SMART_SYNC_CONFIG: optionalString,
     SMART_SYNC_RETRY_POLICIES: retryPolicies,
     /** Ports of the built-in emulators in demo mode. */
@@ -134,7 +196,22 @@ export const envSchema = z
   .superRefine((env, ctx) => {
     // Neither URL set is demo mode. Oneflow has a public default URL; a SuperOffice
     // tenant does not, so setting only ONEFLOW_API_URL is a mistake worth stopping on.
-    if (env.ONEFLOW_API_URL === undefined && env.SUPEROFFICE_API_URL === undefined) return;
+    if (env.ONEFLOW_API_URL === undefined && env.SUPEROFFICE_API_URL === undefined) {
+      // Real secrets without a URL would run the demo with its well-known admin token on a
+      // machine the operator believes is configured: stop instead of guessing.
+      const given = [...LIVE_SECRETS, ...SIGN_IN_SECRETS].filter((name) => env[name] !== undefined);
+      if (given.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [given[0]!],
+          message:
+            `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set but neither SUPEROFFICE_API_URL nor ONEFLOW_API_URL is: ` +
+            "set SUPEROFFICE_API_URL to your tenant's web API base to run against the real services, " +
+            'or unset the secrets to run the built-in demo',
+        });
+      }
+      return;
+    }
     if (env.SUPEROFFICE_API_URL === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -144,12 +221,14 @@ export const envSchema = z
           '(e.g. https://sod2.superoffice.com/Cust12345/api), or unset both to run the built-in demo emulators',
       });
     }
-    for (const name of [
-      'ONEFLOW_API_TOKEN',
-      'ONEFLOW_WEBHOOK_SIGN_KEY',
-      'SUPEROFFICE_ACCESS_TOKEN',
-      'SMART_SYNC_ADMIN_TOKEN',
-    ] as const) {
+    for (const name of LIVE_SECRETS) {
+      // SuperOffice has several ways to sign in: one complete one is required, not this token.
+      if (name === 'SUPEROFFICE_ACCESS_TOKEN') {
+        for (const problem of superOfficeSignInProblems(env)) {
+          ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+        }
+        continue;
+      }
       if (!env[name]) {
         ctx.addIssue({
           code: 'custom',
@@ -157,6 +236,13 @@ export const envSchema = z
           message: `${name} is required when real services are configured`,
         });
       }
+    }
+    if (env.SMART_SYNC_ADMIN_TOKEN && env.SMART_SYNC_ADMIN_TOKEN.length < MIN_TOKEN_LENGTH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMART_SYNC_ADMIN_TOKEN'],
+        message: `SMART_SYNC_ADMIN_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters when real services are configured: ${MAKE_TOKEN_HINT}`,
+      });
     }
   });
 
@@ -183,8 +269,17 @@ export interface Environment {
     userEmail: string | undefined;
     webhookSignKey: string | undefined;
   };
-  superoffice: { apiUrl: string | undefined; accessToken: string | undefined };
+  superoffice: {
+    apiUrl: string | undefined;
+    accessToken: string | undefined;
+    /** Undefined in demo mode. */
+    signIn?: SuperOfficeSignIn;
+  };
   adminToken: string | undefined;
+  /** Bearer token for GET /metrics; unset, only loopback clients may scrape. */
+  metricsToken: string | undefined;
+  /** Listen address of the HTTP server; undefined: every interface. */
+  host: string | undefined;
   configPath: string | undefined;
   /** Per-step retry and timeout overrides (SMART_SYNC_RETRY_POLICIES). */
   retryPolicies: z.output<typeof retryPoliciesSchema>;
@@ -211,6 +306,7 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = proc
     );
   }
   const e = parsed.data;
+  const demo = e.ONEFLOW_API_URL === undefined && e.SUPEROFFICE_API_URL === undefined;
   return {
     port: e.PORT,
     temporal: {
@@ -222,7 +318,7 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = proc
       devServerPort: e.TEMPORAL_DEV_SERVER_PORT,
       cliPath: e.TEMPORAL_CLI_PATH,
     },
-    demo: e.ONEFLOW_API_URL === undefined && e.SUPEROFFICE_API_URL === undefined,
+    demo,
     demoPorts: { oneflow: e.DEMO_ONEFLOW_PORT, superoffice: e.DEMO_SUPEROFFICE_PORT },
     oneflow: {
       apiUrl: e.ONEFLOW_API_URL ?? (e.SUPEROFFICE_API_URL ? DEFAULT_ONEFLOW_API_URL : undefined),
@@ -230,8 +326,15 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = proc
       userEmail: e.ONEFLOW_USER_EMAIL,
       webhookSignKey: e.ONEFLOW_WEBHOOK_SIGN_KEY,
     },
-    superoffice: { apiUrl: e.SUPEROFFICE_API_URL, accessToken: e.SUPEROFFICE_ACCESS_TOKEN },
+    superoffice: {
+      apiUrl: e.SUPEROFFICE_API_URL,
+      accessToken: e.SUPEROFFICE_ACCESS_TOKEN,
+      signIn: demo ? undefined : superOfficeSignIn(e, cwd),
+    },
     adminToken: e.SMART_SYNC_ADMIN_TOKEN,
+    metricsToken: e.SMART_SYNC_METRICS_TOKEN,
+    // The demo's admin token is public, so the demo is kept off the network unless asked.
+    host: e.SMART_SYNC_HOST ?? (demo ? '127.0.0.1' : undefined),
     configPath: e.SMART_SYNC_CONFIG ? path.resolve(cwd, e.SMART_SYNC_CONFIG) : undefined,
     retryPolicies: e.SMART_SYNC_RETRY_POLICIES ?? {},
     dataDir: path.resolve(cwd, e.SMART_SYNC_DATA_DIR),

@@ -68,6 +68,10 @@ function quote(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
+    // JSON.stringify throws on a value nested deeper than the stack (a body can be), and
+    // String() recurses through arrays the same way: name the kind of value instead.
+    if (Array.isArray(value)) return 'a list nested too deep to show';
+    if (typeof value === 'object' && value !== null) return 'an object nested too deep to show';
     return String(value);
   }
 }
@@ -246,15 +250,17 @@ function checkDuplicates(raw: unknown, ctx: z.core.$RefinementCtx<unknown>): voi
   const seen = new Map<string, number>();
   raw.mappings.forEach((m: unknown, index: number) => {
     if (!isRecord(m) || typeof m.object !== 'string' || typeof m.property !== 'string') return;
-    const who = m.object === 'Contact' ? `#${String(m.participant)}` : '';
+    // quote(), not String(): a participant nested deep, or an object whose "toString" is
+    // data, makes String() throw.
+    const participant = quote(m.participant);
+    const who = m.object === 'Contact' ? `#${participant}` : '';
     const key = `${m.object}${who}|${m.property.toLowerCase()}`;
     const first = seen.get(key);
     if (first === undefined) {
       seen.set(key, index);
       return;
     }
-    const target =
-      m.object === 'Contact' ? `participant ${String(m.participant)}'s Contact` : `the ${m.object}`;
+    const target = m.object === 'Contact' ? `participant ${participant}'s Contact` : `the ${m.object}`;
     ctx.addIssue({
       code: 'custom',
       path: ['mappings', index],

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { WorkerOptions } from '@temporalio/worker';
 import { type Client, type Connection } from '@temporalio/client';
@@ -8,6 +9,7 @@ import { type MappingDocument, parseMappingDocumentText } from '../config/mappin
 import type { Logger } from '../logging/logger';
 import { OneflowClient } from '../oneflow/client';
 import { SuperOfficeClient } from '../superoffice/client';
+import { signInClientOptions } from '../superoffice/sign-in';
 import { createApp } from '../server/app';
 import type { MappingStore } from '../mapping-store/mapping-store';
 import { SqliteMappingStore } from '../mapping-store/sqlite-mapping-store';
@@ -30,6 +32,17 @@ import { normalizeStepOverrides, type SmartSyncInput } from '../workflow-contrac
 /** Under SMART_SYNC_DATA_DIR: the embedded dev server's pid and owner, for the next start. */
 export const DEV_SERVER_PID_FILE = 'temporal-dev-server.json';
 
+/**
+ * Where the mapping store and the embedded dev server's history live: the demo under
+ * `<SMART_SYNC_DATA_DIR>/demo/`, so that a demo run on a production machine never reads
+ * or overwrites the real mapping document or history; live mode in the folder itself,
+ * where earlier versions kept both, so an upgrade finds them. The dev server's pid file
+ * stays in the folder itself in both modes: it guards the ports, not the state.
+ */
+export function stateDir(environment: Pick<Environment, 'demo' | 'dataDir'>): string {
+  return environment.demo ? path.join(environment.dataDir, 'demo') : environment.dataDir;
+}
+
 /** The mapping document the demo runs with when SMART_SYNC_CONFIG names none. */
 export const DEMO_MAPPING_PATH = path.join(__dirname, '..', '..', 'config', 'demo-mapping.json');
 
@@ -51,6 +64,8 @@ export interface ServiceOverrides {
 export interface RunningService {
   environment: Environment;
   url: string;
+  /** The address the HTTP server listens on (127.0.0.1 in demo mode unless SMART_SYNC_HOST says otherwise). */
+  address: AddressInfo;
   temporalAddress: string;
   temporalUiUrl: string;
   client: Client;
@@ -83,14 +98,22 @@ function loadMappingFile(file: string, fromEnv: boolean): MappingDocument {
   return parsed.value;
 }
 
-function listenHttp(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+function listenHttp(
+  app: ReturnType<typeof createApp>,
+  port: number,
+  host: string | undefined,
+): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port);
+    const server = host === undefined ? app.listen(port) : app.listen(port, host);
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
           ? new StartupError(`PORT=${port}: the port is already in use; choose another with PORT`)
-          : err,
+          : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
+            ? new StartupError(
+                `SMART_SYNC_HOST=${host}: no interface of this machine has that address; choose another or unset it`,
+              )
+            : err,
       ),
     );
     server.once('listening', () => resolve(server));
@@ -123,7 +146,7 @@ export async function startService(
         report: (line) => logger.info(line),
       });
       logger.info(describeCliSource(cli));
-      const dbFile = path.join(environment.dataDir, 'temporal.db');
+      const dbFile = path.join(stateDir(environment), 'temporal.db');
       devServer = await superviseDevServer({
         cliPath: cli.path,
         port: environment.temporal.devServerPort,
@@ -151,10 +174,17 @@ export async function startService(
     // 2. The mapping document.
     // SQLite under SMART_SYNC_DATA_DIR; SMART_SYNC_CONFIG seeds it (see seed-mapping-document.ts).
     // The file keeps the name it had in 0.1, so that an upgrade finds the existing document.
-    const store =
-      overrides.mappingStore ??
-      (await SqliteMappingStore.open(path.join(environment.dataDir, 'settings.db')));
+    const storeFile = path.join(stateDir(environment), 'settings.db');
+    const store = overrides.mappingStore ?? (await SqliteMappingStore.open(storeFile));
     stack.push(() => store.close());
+    if (!overrides.mappingStore) {
+      logger.info(
+        { file: storeFile, mode: environment.demo ? 'demo' : 'live' },
+        environment.demo
+          ? `mapping store: ${storeFile} (the demo's own, apart from the live store in ${environment.dataDir})`
+          : `mapping store: ${storeFile}`,
+      );
+    }
     if (environment.configPath) {
       const seeded = await seedMappingDocument(
         store,
@@ -205,6 +235,11 @@ export async function startService(
     const superoffice = new SuperOfficeClient({
       apiUrl: superofficeConfig.apiUrl!,
       accessToken: superofficeConfig.accessToken!,
+      // One credential source for every worker; the demo's emulator takes its fixed token.
+      ...signInClientOptions(
+        environment.demo ? undefined : environment.superoffice.signIn,
+        superofficeConfig.apiUrl!,
+      ),
     });
 
     // 4. Workers.
@@ -246,12 +281,12 @@ export async function startService(
       },
       routers: [
         webhookRouter({ starter, signKey: webhookSignKey!, logger, metrics }),
-        metricsRouter(metrics, runtime.metricsUrl),
+        metricsRouter(metrics, runtime.metricsUrl, { token: environment.metricsToken }),
         adminRouter({ starter, store, superoffice, adminToken: adminToken!, logger }),
         settingsPageRouter({ logger }),
       ],
     });
-    const server = await listenHttp(app, environment.port);
+    const server = await listenHttp(app, environment.port, environment.host);
     stack.push(
       () =>
         new Promise<void>((resolve) => {
@@ -259,17 +294,29 @@ export async function startService(
           server.close(() => resolve());
         }),
     );
-    const port = (server.address() as { port: number }).port;
-    const url = `http://localhost:${port}`;
-    demo?.oneflowEmulator.emulator.configureWebhook({ url: `http://127.0.0.1:${port}/webhooks/oneflow` });
+    const address = server.address() as AddressInfo;
+    const port = address.port;
+    // Bound to one address, the links name it: `localhost` may resolve to an address not listened on.
+    const everyInterface = environment.host === undefined || ['0.0.0.0', '::'].includes(address.address);
+    const boundHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = everyInterface ? `http://localhost:${port}` : `http://${boundHost}:${port}`;
+    demo?.oneflowEmulator.emulator.configureWebhook({
+      url: `http://${everyInterface ? '127.0.0.1' : boundHost}:${port}/webhooks/oneflow`,
+    });
     logger.info(
-      { url, temporalUi: temporalUiUrl, taskQueue: environment.temporal.taskQueue },
+      {
+        url,
+        listening: `${address.address}:${port}`,
+        temporalUi: temporalUiUrl,
+        taskQueue: environment.temporal.taskQueue,
+      },
       `Smart Sync is running on ${url}`,
     );
 
     return {
       environment,
       url,
+      address,
       temporalAddress,
       temporalUiUrl,
       client,

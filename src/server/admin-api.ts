@@ -16,7 +16,7 @@ import {
 import { loadPropertyCatalog } from '../superoffice/catalog-loader';
 import type { SuperOfficeClient } from '../superoffice/client';
 import { TemporalUnavailableError, type TemporalSyncStarter } from '../temporal/sync-starter';
-import { requireAdminToken } from './admin-auth';
+import { type FailureThrottle, requireAdminToken } from './admin-auth';
 
 const RUNS_LIMIT = { default: 25, max: 200 };
 
@@ -57,9 +57,12 @@ export function adminRouter(deps: {
   superoffice: SuperOfficeClient;
   adminToken: string;
   logger: Logger;
+  /** Wrong-token throttle per client address; tests bring one with a clock of their own. */
+  authThrottle?: FailureThrottle;
 }): Router {
   const r = Router();
-  r.use('/api', requireAdminToken(deps.adminToken), express.json({ limit: '1mb' }), (_req, res, next) => {
+  const auth = requireAdminToken(deps.adminToken, { logger: deps.logger, throttle: deps.authThrottle });
+  r.use('/api', auth, express.json({ limit: '1mb' }), (_req, res, next) => {
     // The mapping document and run results are for the admin who asked, not for shared caches.
     res.set('Cache-Control', 'no-store');
     next();

@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from '../logging/logger';
 import { healthRouter, type HealthDeps } from './health';
 
@@ -9,9 +9,27 @@ export interface AppDeps {
   routers?: Router[];
 }
 
+/**
+ * On every answer: the API's JSON is never to be run, sniffed into HTML, framed, or named
+ * in a Referer. The settings page sets its own, wider CSP over this one (its script,
+ * styles and API calls), keeping frame-ancestors 'none'. Four headers do not need helmet,
+ * whose defaults (a CSP of its own among them) would have to be undone for the page.
+ */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({
+    'Content-Security-Policy': API_CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+  });
+  next();
+};
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders);
   app.use(healthRouter(deps.health));
   for (const router of deps.routers ?? []) app.use(router);
 

@@ -1,5 +1,6 @@
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
+import { bearerOf, sameToken } from './admin-auth';
 
 export interface WebhookMetrics {
   webhooks: Counter<'result'>;
@@ -23,14 +24,52 @@ export function createMetrics(): ServiceMetrics {
   };
 }
 
+export interface MetricsAccess {
+  /** SMART_SYNC_METRICS_TOKEN: when set, a scrape must send it as a bearer token. */
+  token?: string;
+}
+
+/** The connection's own address (no `trust proxy`), so a forwarded header cannot claim loopback. */
+function fromLoopback(address: string | undefined): boolean {
+  return address === '::1' || /^(::ffff:)?127\./.test(address ?? '');
+}
+
+/**
+ * The metrics name task queues, outcomes and process internals, which is reconnaissance
+ * for an attacker: with SMART_SYNC_METRICS_TOKEN a scrape needs that bearer token; without
+ * it only a scraper on the same machine (a loopback connection) gets an answer, so a
+ * deployment that exposes the port does not expose its metrics by accident.
+ */
+function metricsAccess(access: MetricsAccess): RequestHandler {
+  return (req, res, next) => {
+    if (access.token !== undefined) {
+      const given = bearerOf(req);
+      if (given !== undefined && sameToken(given, access.token)) return next();
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="smart-sync-metrics"').json({
+        error: 'missing or wrong metrics token: send Authorization: Bearer <SMART_SYNC_METRICS_TOKEN>',
+      });
+      return;
+    }
+    if (fromLoopback(req.socket.remoteAddress)) return next();
+    res.status(403).json({
+      error:
+        'metrics are served only to this machine while SMART_SYNC_METRICS_TOKEN is not set; set it to scrape from elsewhere',
+    });
+  };
+}
+
 /**
  * GET /metrics: this process's counters, followed by the Temporal SDK's own metrics
  * (served by the SDK runtime on a loopback port), so one scrape gets both. Syncs by
  * outcome come from the workflow itself (`smart_sync_syncs_total{outcome}`), through the SDK.
  */
-export function metricsRouter(metrics: ServiceMetrics, sdkMetricsUrl?: string): Router {
+export function metricsRouter(
+  metrics: ServiceMetrics,
+  sdkMetricsUrl?: string,
+  access: MetricsAccess = {},
+): Router {
   const r = Router();
-  r.get('/metrics', async (_req, res) => {
+  r.get('/metrics', metricsAccess(access), async (_req, res) => {
     let sdk = '';
     if (sdkMetricsUrl) {
       try {

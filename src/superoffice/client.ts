@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '../http/api-error';
 import { type AttemptScope, eitherSignal, jsonRequest } from '../http/json-request';
+import { type SuperOfficeCredentials, StaticTokenCredentials } from './sign-in/credentials';
 import {
   type AppointmentDraft,
   type AppointmentEntity,
@@ -51,9 +52,16 @@ export interface SuperOfficeClientOptions {
    * An OAuth access token ("8A:…") or a system-user ticket ("7T:…"). A function is asked
    * before every call, so a refreshing token source can sit behind it.
    */
-  accessToken: string | (() => string | Promise<string>);
+  accessToken?: string | (() => string | Promise<string>);
   /** The app's client secret; sent as SO-AppToken with a "7T:" ticket, which Online requires. */
   appToken?: string;
+  /** A refreshing credential source (refresh token, system user); used instead of accessToken. */
+  credentials?: SuperOfficeCredentials;
+  /**
+   * Where the tenant's web API is now, asked after a 421 (the tenant moved to another
+   * cluster); the call is then sent once more to the new address.
+   */
+  relocate?: () => Promise<string>;
   /**
    * Per request; default 10 s, well inside the 30 s an activity attempt may take, so that a
    * slow call fails its attempt (which is then retried) instead of outliving it.
@@ -78,20 +86,26 @@ const SALE_APPOINTMENT_COLUMNS = 'appointmentId,date,text';
  * failures into ApiError; it decides nothing about what to write.
  */
 export class SuperOfficeClient {
-  private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  /** Shared with every view forAttempt makes, so that a tenant's move is learnt once for all. */
+  private readonly shared: { baseUrl: string; credentials: SuperOfficeCredentials };
 
   constructor(
     private readonly options: SuperOfficeClientOptions,
     private readonly attempt: AttemptScope = {},
+    shared?: { baseUrl: string; credentials: SuperOfficeCredentials },
   ) {
-    const apiUrl = options.apiUrl.replace(/\/+$/, '');
-    if (!/^https?:\/\//i.test(apiUrl)) {
-      throw new TypeError(`SuperOffice apiUrl must be an http(s) URL, got "${options.apiUrl}"`);
-    }
-    this.baseUrl = `${apiUrl}/v1`;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!(this.timeoutMs > 0)) throw new TypeError(`timeoutMs must be positive, got ${this.timeoutMs}`);
+    this.shared = shared ?? {
+      baseUrl: baseUrlOf(options.apiUrl),
+      credentials:
+        options.credentials ?? new StaticTokenCredentials(options.accessToken ?? '', options.appToken),
+    };
+  }
+
+  private get baseUrl(): string {
+    return this.shared.baseUrl;
   }
 
   /**
@@ -99,7 +113,7 @@ export class SuperOfficeClient {
    * signal (besides any signal the call is given) and reported to `onCall` once answered.
    */
   forAttempt(attempt: AttemptScope): SuperOfficeClient {
-    return new SuperOfficeClient(this.options, attempt);
+    return new SuperOfficeClient(this.options, attempt, this.shared);
   }
 
   // Sale, Company (Contact), Contact (Person)
@@ -358,31 +372,55 @@ export class SuperOfficeClient {
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,
     schema: T,
-    opts: RequestOptions & { body?: unknown; query?: Record<string, string>; token?: string } = {},
+    opts: RequestOptions & { body?: unknown; query?: Record<string, string> } = {},
   ): Promise<z.output<T>> {
-    const token = opts.token ?? (await this.currentToken());
     const query = Object.entries(opts.query ?? {})
       // `$` and `/` are left readable: SuperOffice's own samples write `$filter=…` and `email/emailAddress`.
       .map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%24/g, '$').replace(/%2F/gi, '/')}`)
       .join('&');
-    try {
-      const answer = await jsonRequest({
-        service: SERVICE,
-        method,
-        url: `${this.baseUrl}/${path}${query ? `?${query}` : ''}`,
-        headers: this.authHeaders(token),
-        body: opts.body,
-        schema,
-        timeoutMs: this.timeoutMs,
-        describeError: (status, body) => redact(describeError(status, body), this.secrets(token)),
-        signal: eitherSignal(opts.signal, this.attempt.signal),
-      });
-      this.attempt.onCall?.();
-      return answer;
-    } catch (err) {
-      // A failed call still shows the attempt alive and at work; a cancelled one does not.
-      if (err instanceof ApiError) this.attempt.onCall?.();
-      throw err;
+    const { credentials } = this.shared;
+    let retriedUnauthorized = false;
+    let relocated = false;
+    for (;;) {
+      try {
+        const headers = await credentials.headers();
+        try {
+          const answer = await jsonRequest({
+            service: SERVICE,
+            method,
+            url: `${this.baseUrl}/${path}${query ? `?${query}` : ''}`,
+            headers,
+            body: opts.body,
+            schema,
+            timeoutMs: this.timeoutMs,
+            describeError: (status, body) => redact(describeError(status, body), this.secrets()),
+            signal: eitherSignal(opts.signal, this.attempt.signal),
+          });
+          this.attempt.onCall?.();
+          return answer;
+        } catch (err) {
+          // Once per call: a credential refused twice in a row is not expired but wrong.
+          if (
+            err instanceof ApiError &&
+            err.status === 401 &&
+            !retriedUnauthorized &&
+            (await credentials.onUnauthorized(headers))
+          ) {
+            retriedUnauthorized = true;
+            continue;
+          }
+          if (err instanceof ApiError && err.status === 421 && !relocated && this.options.relocate) {
+            relocated = true;
+            this.shared.baseUrl = baseUrlOf(await this.options.relocate());
+            continue;
+          }
+          throw err;
+        }
+      } catch (err) {
+        // A failed call still shows the attempt alive and at work; a cancelled one does not.
+        if (err instanceof ApiError) this.attempt.onCall?.();
+        throw err;
+      }
     }
   }
 
@@ -397,8 +435,7 @@ export class SuperOfficeClient {
     opts?: RequestOptions,
   ): Promise<z.output<T> | null> {
     const path = `Agents/Quote/${method}`;
-    const token = await this.currentToken();
-    const answer = await this.rest('POST', path, z.unknown(), { ...opts, body, token });
+    const answer = await this.rest('POST', path, z.unknown(), { ...opts, body });
     if (answer === null || answer === undefined) return null;
     const where = { method: 'POST', path: this.pathname(path), status: 200 };
     const invalid = agentsInvalidRequestSchema.safeParse(answer);
@@ -407,7 +444,7 @@ export class SuperOfficeClient {
       ('MessageDetail' in invalid.data || invalid.data.Message === 'The request is invalid.')
     ) {
       const detail = invalid.data.MessageDetail ? ` ${invalid.data.MessageDetail}` : '';
-      const message = redact({ message: `${invalid.data.Message}${detail}` }, this.secrets(token)).message;
+      const message = redact({ message: `${invalid.data.Message}${detail}` }, this.secrets()).message;
       throw new ApiError(SERVICE, 'rejected', `POST ${where.path} → 200: ${message}`, where);
     }
     const parsed = schema.safeParse(answer);
@@ -444,27 +481,21 @@ export class SuperOfficeClient {
     return answer;
   }
 
-  private async currentToken(): Promise<string> {
-    const { accessToken } = this.options;
-    const token = typeof accessToken === 'function' ? await accessToken() : accessToken;
-    if (!token) throw new ApiError(SERVICE, 'unauthorized', 'no SuperOffice access token configured');
-    return token;
-  }
-
-  private authHeaders(token: string): Record<string, string> {
-    if (this.options.appToken && token.startsWith('7T:')) {
-      return { Authorization: `SOTicket ${token}`, 'SO-AppToken': this.options.appToken };
-    }
-    return { Authorization: `Bearer ${token}` };
-  }
-
-  private secrets(token: string): string[] {
-    return [token, this.options.appToken ?? ''].filter((s) => s.length >= 4);
+  private secrets(): string[] {
+    return this.shared.credentials.secrets();
   }
 
   private pathname(path: string): string {
     return new URL(`${this.baseUrl}/${path}`).pathname;
   }
+}
+
+function baseUrlOf(apiUrl: string): string {
+  const trimmed = apiUrl.replace(/\/+$/, '');
+  if (!/^https?:\/\//i.test(trimmed)) {
+    throw new TypeError(`SuperOffice apiUrl must be an http(s) URL, got "${apiUrl}"`);
+  }
+  return `${trimmed}/v1`;
 }
 
 /** SuperOffice's REST error body, the Agents' {Message, MessageDetail}, or whatever text came. */

@@ -280,6 +280,12 @@ export class TemporalSyncStarter {
       if (err instanceof WorkflowNotFoundError) return null;
       throw err;
     }
+    // The namespace may hold other teams' workflows, whose results are not the admin's to
+    // read: anything but this service's own runs is answered as if it did not exist.
+    const ours =
+      (desc.type === SMART_SYNC_WORKFLOW || desc.type === CONTRACT_SYNCS_WORKFLOW) &&
+      desc.taskQueue === this.deps.taskQueue;
+    if (!ours) return null;
     const detail: RunDetail = {
       workflowId: desc.workflowId,
       runId: desc.runId,

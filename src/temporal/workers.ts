@@ -12,8 +12,14 @@ import { oneflowTaskQueue } from '../workflow-contract';
  *   however many contracts are signed at once.
  */
 
+/**
+ * Oneflow requests one fetchSignedContract makes: the contract, and its events (to check
+ * that the webhook's event is a signing of it). Newest first, the list is one page.
+ */
+export const ONEFLOW_REQUESTS_PER_FETCH = 2;
+
 /** Oneflow's documented limit, 2000 per 5 minutes per token, with headroom for manual calls. */
-export const ONEFLOW_ACTIVITIES_PER_SECOND = (2000 / 300) * 0.95;
+export const ONEFLOW_ACTIVITIES_PER_SECOND = ((2000 / 300) * 0.95) / ONEFLOW_REQUESTS_PER_FETCH;
 
 export interface WorkerSetup {
   connection: NativeConnection;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection, Client } from '@temporalio/client';
@@ -94,6 +94,13 @@ describe('smart-sync start', () => {
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
     expect(first.output()).toContain('stopped');
+    // The demo keeps its state apart from a live deployment's, and says where.
+    const demoDir = path.join(dataDir, 'demo');
+    expect(first.output()).toContain(`mapping store: ${path.join(demoDir, 'settings.db')}`);
+    expect(existsSync(path.join(demoDir, 'settings.db'))).toBe(true);
+    expect(existsSync(path.join(demoDir, 'temporal.db'))).toBe(true);
+    expect(existsSync(path.join(dataDir, 'settings.db'))).toBe(false);
+    expect(existsSync(path.join(dataDir, 'temporal.db'))).toBe(false);
 
     const second = start(env);
     await waitFor(`http://127.0.0.1:${ports.PORT}/healthz`, 90_000, second);

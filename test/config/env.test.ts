@@ -55,7 +55,7 @@ describe('environment', () => {
       ONEFLOW_API_TOKEN: 't',
       ONEFLOW_WEBHOOK_SIGN_KEY: 'k',
       SUPEROFFICE_ACCESS_TOKEN: 's',
-      SMART_SYNC_ADMIN_TOKEN: 'a',
+      SMART_SYNC_ADMIN_TOKEN: 'a'.repeat(32),
     });
     expect(found).toEqual([expect.stringMatching(/^SUPEROFFICE_API_URL is not set but ONEFLOW_API_URL is/)]);
   });
@@ -65,7 +65,7 @@ describe('environment', () => {
     expect(found).toEqual([
       'ONEFLOW_API_TOKEN is required when real services are configured',
       'ONEFLOW_WEBHOOK_SIGN_KEY is required when real services are configured',
-      'SUPEROFFICE_ACCESS_TOKEN is required when real services are configured',
+      expect.stringMatching(/^SuperOffice sign-in is not configured: set SUPEROFFICE_REFRESH_TOKEN/),
       'SMART_SYNC_ADMIN_TOKEN is required when real services are configured',
     ]);
   });
@@ -76,7 +76,7 @@ describe('environment', () => {
       ONEFLOW_API_TOKEN: 't',
       ONEFLOW_WEBHOOK_SIGN_KEY: 'k',
       SUPEROFFICE_ACCESS_TOKEN: 's',
-      SMART_SYNC_ADMIN_TOKEN: 'a',
+      SMART_SYNC_ADMIN_TOKEN: 'a'.repeat(32),
     });
     expect(s.demo).toBe(false);
     expect(s.oneflow.apiUrl).toBe('https://api.oneflow.com/v1');
@@ -121,6 +121,77 @@ describe('environment', () => {
     expect(problems({ SMART_SYNC_RETRY_POLICIES: '{"updateCompnay":{"maximumAttempts":3}}' })[0]).toMatch(
       /by activity name: fetchSignedContract, resolvePlan, updateSale, updateCompany/,
     );
+  });
+
+  const LIVE = {
+    SUPEROFFICE_API_URL: 'https://sod2.superoffice.com/Cust1/api',
+    ONEFLOW_API_TOKEN: 't',
+    ONEFLOW_WEBHOOK_SIGN_KEY: 'k',
+    SUPEROFFICE_ACCESS_TOKEN: 's',
+    SMART_SYNC_ADMIN_TOKEN: '0123456789abcdef0123456789abcdef',
+  };
+
+  it('binds the demo to 127.0.0.1 and live mode to every interface, unless SMART_SYNC_HOST says otherwise', () => {
+    expect(loadEnvironment({}).host).toBe('127.0.0.1');
+    expect(loadEnvironment({ SMART_SYNC_HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadEnvironment(LIVE).host).toBeUndefined();
+    expect(loadEnvironment({ ...LIVE, SMART_SYNC_HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
+    expect(loadEnvironment({ ...LIVE, SMART_SYNC_HOST: '::1' }).host).toBe('::1');
+    expect(loadEnvironment({ ...LIVE, SMART_SYNC_HOST: 'smart-sync.internal' }).host).toBe(
+      'smart-sync.internal',
+    );
+  });
+
+  it.each(['http://0.0.0.0', '127.0.0.1:3000', 'bad host', '-x.example', 'a..b'])(
+    'rejects SMART_SYNC_HOST=%s',
+    (value) => {
+      expect(problems({ SMART_SYNC_HOST: value })).toEqual([
+        expect.stringMatching(/^SMART_SYNC_HOST must be an IP address or a host name/),
+      ]);
+    },
+  );
+
+  it('needs an admin token of at least 32 characters in live mode, and says how to make one', () => {
+    const found = problems({ ...LIVE, SMART_SYNC_ADMIN_TOKEN: 'short-but-not-empty' });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^SMART_SYNC_ADMIN_TOKEN must be at least 32 characters/);
+    expect(found[0]).toContain('openssl rand -hex 32');
+    expect(found[0]).toContain("require('crypto').randomBytes(32).toString('hex')");
+    expect(found[0]).not.toContain('short-but-not-empty');
+    expect(loadEnvironment(LIVE).adminToken).toBe(LIVE.SMART_SYNC_ADMIN_TOKEN);
+  });
+
+  it.each([
+    'ONEFLOW_API_TOKEN',
+    'ONEFLOW_WEBHOOK_SIGN_KEY',
+    'SUPEROFFICE_ACCESS_TOKEN',
+    'SMART_SYNC_ADMIN_TOKEN',
+    'SUPEROFFICE_CLIENT_SECRET',
+    'SUPEROFFICE_REFRESH_TOKEN',
+    'SUPEROFFICE_SYSTEM_USER_TOKEN',
+  ])('refuses %s without an API URL instead of running the demo', (name) => {
+    const found = problems({ [name]: 'x'.repeat(40) });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(
+      new RegExp(`^${name} is set but neither SUPEROFFICE_API_URL nor ONEFLOW_API_URL is`),
+    );
+    expect(found[0]).not.toContain('x'.repeat(40));
+  });
+
+  it('names every secret set without an API URL, in one message', () => {
+    expect(problems({ ONEFLOW_API_TOKEN: 't', SUPEROFFICE_ACCESS_TOKEN: 's' })).toEqual([
+      expect.stringMatching(/^ONEFLOW_API_TOKEN, SUPEROFFICE_ACCESS_TOKEN are set but neither/),
+    ]);
+  });
+
+  it('reads SMART_SYNC_METRICS_TOKEN, at least 32 characters', () => {
+    expect(loadEnvironment({}).metricsToken).toBeUndefined();
+    expect(loadEnvironment({ SMART_SYNC_METRICS_TOKEN: 'm'.repeat(32) }).metricsToken).toBe('m'.repeat(32));
+    expect(problems({ SMART_SYNC_METRICS_TOKEN: 'short' })).toEqual([
+      expect.stringMatching(
+        /^SMART_SYNC_METRICS_TOKEN must be at least 32 characters: make one with `openssl rand -hex 32`/,
+      ),
+    ]);
   });
 
   it('never echoes a secret value in its messages', () => {

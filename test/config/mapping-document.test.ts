@@ -323,6 +323,23 @@ describe('parseMappingDocument: each kind of mistake, with its message', () => {
       'mappings[1].participant: only Contact mappings take "participant"; a Sale mapping always writes to the contract\'s Sale',
     ]);
   });
+
+  // Both threw (a RangeError, a TypeError), a 500 on PUT /api/config; the fuzzer (test/server/fuzz.test.ts) found the first.
+  it('values nested deeper than the stack, and objects whose "toString" is data', () => {
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`) as unknown;
+    const contact = { object: 'Contact', property: 'Title', participantField: 'title' };
+    expect(
+      errorsOf(withMappings({ ...contact, participant: deep }, { ...contact, participant: deep })),
+    ).toEqual([
+      'mappings[0].participant: must be the number (1, 2, …) of the counterparty participant, got a list nested too deep to show',
+      'mappings[1].participant: must be the number (1, 2, …) of the counterparty participant, got a list nested too deep to show',
+      'mappings[1]: maps "Title" of participant a list nested too deep to show\'s Contact again (already in mappings[0]); a property can be mapped only once per record',
+    ]);
+    const participant = JSON.parse('{"toString":1,"valueOf":1}') as unknown;
+    expect(errorsOf(withMappings({ ...contact, participant }))).toEqual([
+      'mappings[0].participant: must be the number (1, 2, …) of the counterparty participant, got {"toString":1,"valueOf":1}',
+    ]);
+  });
 });
 
 describe('parseMappingDocumentText', () => {

@@ -14,6 +14,9 @@ interface ComposeService {
   ports?: string[];
   environment?: Record<string, string | number>;
   depends_on?: Record<string, { condition: string }> | string[];
+  read_only?: boolean;
+  tmpfs?: string[] | string;
+  volumes?: string[];
 }
 
 const root = path.join(__dirname, '..', '..');
@@ -74,6 +77,20 @@ describe('docker-compose.yml', () => {
     for (const name of configurationTable) expect(Object.keys(env)).toContain(name);
     const known = Object.keys(envSchema.shape);
     for (const name of Object.keys(env)) expect(known).toContain(name);
+  });
+
+  it('runs the service on a read-only root filesystem, writable only where it writes', () => {
+    const app = service('smart-sync');
+    expect(app.read_only).toBe(true);
+    const tmpfs = typeof app.tmpfs === 'string' ? [app.tmpfs] : (app.tmpfs ?? []);
+    expect(tmpfs.map((t) => t.split(':')[0])).toEqual(['/tmp']);
+    const volumes = app.volumes ?? [];
+    const writable = volumes.filter((v) => !/:ro$/.test(v)).map((v) => v.split(':')[1]);
+    // The settings database (SMART_SYNC_DATA_DIR) is the one thing the service keeps.
+    expect(writable).toEqual([app.environment?.SMART_SYNC_DATA_DIR]);
+    expect(app.environment?.SMART_SYNC_DATA_DIR).toBe('/data');
+    const config = volumes.find((v) => v.split(':')[1] === '/config');
+    expect(config).toMatch(/:ro$/);
   });
 
   it('requires the secrets instead of defaulting them', () => {

@@ -34,7 +34,7 @@ import { STEP_NAMES, type StepName, type StepOptions } from '../../src/workflow-
  */
 
 export const SIGN_KEY = DEMO_WEBHOOK_SIGN_KEY;
-export const ADMIN_TOKEN = 'reliability-admin-token';
+export const ADMIN_TOKEN = 'reliability-admin-token-0123456789abcdef';
 export const ADMIN = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
 export function report(scenario: string, figure: string): void {

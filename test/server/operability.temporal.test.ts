@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { startSyncStack, type SyncStack } from '../support/sync-stack';
 
 /** /metrics and the JSON logs, on the running stack. */
@@ -8,6 +9,19 @@ describe('operability', () => {
   });
   afterAll(async () => {
     await stack?.stop();
+  });
+
+  it('listens on 127.0.0.1 only in demo mode, so the demo and its public admin token stay on this machine', async () => {
+    expect(stack.service.address.address).toBe('127.0.0.1');
+    expect(stack.service.url).toBe(`http://127.0.0.1:${stack.service.address.port}`);
+    expect((await fetch(`${stack.service.url}/healthz`)).status).toBe(200);
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+    // A machine with no other interface has no other address to try.
+    if (external) {
+      await expect(fetch(`http://${external}:${stack.service.address.port}/healthz`)).rejects.toThrow();
+    }
   });
 
   it('exposes webhook, sync and Temporal worker metrics in Prometheus format', async () => {

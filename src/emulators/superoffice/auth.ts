@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ERROR_SOURCE } from './errors';
+import type { LoginState } from './login';
 import type { SuperOfficeStore } from './store';
 
 /**
@@ -32,6 +33,7 @@ function credentialAssociate(
   store: SuperOfficeStore,
   options: AuthOptions,
   req: Request,
+  login?: LoginState,
 ): number | undefined {
   const header = req.get('authorization') ?? '';
   const match = /^(\S+)\s+(.+)$/.exec(header.trim());
@@ -41,6 +43,8 @@ function credentialAssociate(
   if (scheme === 'bearer') {
     if (options.accessToken !== undefined && credential === options.accessToken)
       return defaultAssociate(store, options);
+    if (login?.acceptsAccessToken(credential))
+      return login.options.associateId ?? defaultAssociate(store, options);
     return store.bearerTokens.get(credential);
   }
   if (scheme === 'soticket') {
@@ -49,6 +53,8 @@ function credentialAssociate(
     if (options.ticket && options.ticket.ticket === credential && options.ticket.appToken === appToken) {
       return defaultAssociate(store, options);
     }
+    if (login?.acceptsTicket(credential, appToken))
+      return login.options.associateId ?? defaultAssociate(store, options);
     return store.tickets.find((t) => t.ticket === credential && t.appToken === appToken)?.associateId;
   }
   return undefined;
@@ -58,9 +64,10 @@ function credentialAssociate(
  * 401 body: SuperOffice documents none (only the 404's); the emulator uses the REST error
  * shape so that every error a client sees parses the same way.
  */
-export function authenticate(store: SuperOfficeStore, options: AuthOptions) {
+export function authenticate(store: SuperOfficeStore, options: AuthOptions, login?: LoginState) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const associateId = credentialAssociate(store, options, req);
+    // An issued access token or ticket past its lifetime gets this 401 too, as SuperOffice's does.
+    const associateId = credentialAssociate(store, options, req, login);
     if (associateId === undefined) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       res.status(401).json({

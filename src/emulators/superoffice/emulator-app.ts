@@ -2,6 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { EmulatorControl } from '../control-plane';
 import { authenticate, associateOf, type AuthOptions } from './auth';
 import { EntityRepository } from './entity-repository';
+import { LoginState, type LoginOptions, loginControlRouter, loginRouter } from './login';
 import { badRequest, ERROR_SOURCE, injectedErrorBody, SoApiError } from './errors';
 import { metadataRouter } from './metadata-routes';
 import { quoteAgentRouter } from './quote-agent';
@@ -17,12 +18,16 @@ export interface SuperOfficeEmulatorOptions extends AuthOptions {
   contextId?: string;
   /** A seed document loaded at once; omitted, the emulator starts empty. */
   seed?: unknown;
+  /** The sign-in endpoints' configuration (refresh tokens, system user, lifetimes). */
+  login?: LoginOptions;
 }
 
 export interface SuperOfficeEmulatorApp {
   app: Express;
   control: EmulatorControl;
   store: SuperOfficeStore;
+  /** Issued access tokens and tickets, refresh tokens, and where the tenant is served. */
+  login: LoginState;
 }
 
 /**
@@ -61,6 +66,7 @@ export function createSuperOfficeEmulator(options: SuperOfficeEmulatorOptions = 
     errorBody: injectedErrorBody,
   });
   if (options.seed !== undefined) loadSeed(store, options.seed);
+  const login = new LoginState(options.login ?? {}, contextId);
 
   const api = express.Router();
   // GET {base}/api: the version document, as SuperOffice's REST reference shows it.
@@ -72,7 +78,20 @@ export function createSuperOfficeEmulator(options: SuperOfficeEmulatorOptions = 
       Services: 'Services88',
     });
   });
-  api.use(authenticate(store, options));
+  // A tenant that moved answers 421 at its old address, before auth, as a misdirected request.
+  api.use((req, res, next) => {
+    if (req.baseUrl.toLowerCase() === login.currentBasePath().toLowerCase()) {
+      next();
+      return;
+    }
+    res.status(421).json({
+      Error: true,
+      ErrorType: 'MisdirectedRequest',
+      ErrorMessage: `Tenant ${contextId} has moved; look it up at /api/state/${contextId}`,
+      ErrorSource: ERROR_SOURCE,
+    });
+  });
+  api.use(authenticate(store, options, login));
   api.use((_req, res, next) => {
     if (typeof res.locals.bodyError === 'string')
       throw badRequest(`The request body is not valid JSON: ${res.locals.bodyError}`);
@@ -91,10 +110,13 @@ export function createSuperOfficeEmulator(options: SuperOfficeEmulatorOptions = 
 
   const app = express();
   app.disable('x-powered-by');
+  app.use('/_emulator/login', loginControlRouter(login));
   app.use('/_emulator', control.router());
   app.use(lenientJson());
   app.use(control.middleware());
+  app.use(loginRouter(login));
   app.use(`/${contextId}/api`, api);
+  app.use(`/moved/${contextId}/api`, api);
   app.use((req: Request, res: Response) => {
     res.status(404).json({
       Error: true,
@@ -115,5 +137,5 @@ export function createSuperOfficeEmulator(options: SuperOfficeEmulatorOptions = 
       ErrorSource: ERROR_SOURCE,
     });
   });
-  return { app, control, store };
+  return { app, control, store, login };
 }

@@ -10,6 +10,7 @@ import {
 export { createSuperOfficeEmulator, DEFAULT_CONTEXT_ID } from './emulator-app';
 export type { SuperOfficeEmulatorApp, SuperOfficeEmulatorOptions } from './emulator-app';
 export type { AuthOptions } from './auth';
+export { LoginState, type LoginOptions } from './login';
 export { SuperOfficeStore } from './store';
 export { superOfficeSeedSchema, type SuperOfficeSeed } from './seed-schema';
 export { SuperOfficeEmulatorClient, type EmulatorResponse } from './emulator-client';

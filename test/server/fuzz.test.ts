@@ -1,0 +1,7 @@
+import { describeFuzzing } from '../support/fuzz';
+
+/**
+ * A thousand cases per property on every `npm test` (FUZZ_RUNS for more); the reliability
+ * suite runs ten thousand (test/reliability/fuzz.test.ts).
+ */
+describeFuzzing("fuzzing the service's inputs", Number(process.env.FUZZ_RUNS ?? 1_000));
