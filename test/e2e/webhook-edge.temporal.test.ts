@@ -85,4 +85,32 @@ describe('POST /webhooks/oneflow', () => {
     const result = await stack.waitForResult(runs[0]!.workflowId);
     expect(result.outcome).toBe('succeeded');
   });
+
+  it('refuses a captured webhook replayed with another event or contract id (same callback_id and signature), and starts nothing', async () => {
+    const oneflow = stack.service.demo!.oneflowEmulator;
+    oneflow.signatureReset(9001);
+    const { delivery } = oneflow.sign(9001);
+    await oneflow.settled();
+    // Bound once its run is visible with the callback_id.
+    for (let i = 0; i < 100; i++) {
+      if ((await stack.runs(9001)).some((r) => r.workflowId.endsWith(`event-${delivery.eventId}`))) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const runsBefore = (await stack.runs(9001)).length;
+    const captured = delivery.body;
+    const otherEvent = { ...captured, events: [{ ...captured.events[0]!, id: delivery.eventId + 1_000 }] };
+    const otherContract = { ...captured, contract: { id: 9002 } };
+    for (const replay of [otherEvent, otherContract]) {
+      const res = await post(replay);
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: string }).error).toMatch(/callback_id already used/);
+    }
+    // The genuine redelivery is still fine.
+    const again = await post(captured);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ status: 'already-accepted' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await stack.runs(9001)).length).toBe(runsBefore);
+    expect(await stack.runs(9002)).toEqual([]);
+  });
 });
