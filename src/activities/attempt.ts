@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Context } from '@temporalio/activity';
 import type { AttemptScope } from '../http/json-request';
 
@@ -11,8 +12,8 @@ import type { AttemptScope } from '../http/json-request';
  *
  * Heartbeats all carry the details set last (`record`): the next attempt reads the last
  * ones Temporal got, and a plain progress heartbeat must not wipe out what an earlier one
- * said. Outside an activity (a unit test calling the function) nothing is cancelled and
- * heartbeats go nowhere.
+ * said. Outside an activity (a unit test calling the function, a preview) heartbeats go
+ * nowhere, and nothing is cancelled unless the caller runs the step in `runAsAttempt`.
  */
 export interface Attempt {
   readonly scope: Required<AttemptScope>;
@@ -26,6 +27,17 @@ export interface Attempt {
   remainingMs(): number;
 }
 
+const outsideActivity = new AsyncLocalStorage<AbortSignal>();
+
+/**
+ * Runs steps outside Temporal as one attempt that `signal` cancels: a preview asked for
+ * over HTTP stops its calls when the admin goes away or its deadline passes, instead of
+ * reading on for nobody.
+ */
+export function runAsAttempt<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  return outsideActivity.run(signal, work);
+}
+
 export function currentAttempt(): Attempt {
   let context: Context | undefined;
   try {
@@ -36,7 +48,7 @@ export function currentAttempt(): Attempt {
   const startedAt = Date.now();
   let details: unknown = context?.info.heartbeatDetails;
   const heartbeat = () => context?.heartbeat(details);
-  const signal = context?.cancellationSignal ?? new AbortController().signal;
+  const signal = context?.cancellationSignal ?? outsideActivity.getStore() ?? new AbortController().signal;
   return {
     scope: { signal, onCall: heartbeat },
     previousDetails: context?.info.heartbeatDetails,

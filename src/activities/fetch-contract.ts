@@ -1,6 +1,7 @@
 import { ApiError } from '../http/api-error';
 import type { Logger } from '../logging/logger';
 import type { OneflowClient } from '../oneflow/client';
+import type { OneflowContract } from '../oneflow/contract';
 import { toContractFacts } from '../mapping/contract-facts';
 import { checkSigningEvent } from '../mapping/signing-check';
 import { activityLogger } from './activity-logger';
@@ -21,18 +22,7 @@ export function fetchContractActivity(deps: { oneflow: OneflowClient; logger: Lo
     const { contractId, eventId } =
       typeof input === 'number' ? { contractId: input, eventId: undefined } : input;
     const oneflow = deps.oneflow.forAttempt(currentAttempt().scope);
-    let contract;
-    try {
-      contract = await oneflow.getContract(contractId);
-    } catch (err) {
-      if (err instanceof ApiError && err.kind === 'not_found') {
-        throw nonRetryable(
-          FAILURE.ContractNotFound,
-          `Oneflow has no contract ${contractId} (or the API token cannot see it)`,
-        );
-      }
-      throw toActivityFailure(err, `fetching Oneflow contract ${contractId}`);
-    }
+    const contract = await readContract(oneflow, contractId);
     // Before the state: a replayed webhook naming a pending contract is reported as what
     // it is, not as a contract waiting for signatures.
     if (eventId !== undefined) await requireSigningEvent(oneflow, contractId, eventId);
@@ -49,6 +39,24 @@ export function fetchContractActivity(deps: { oneflow: OneflowClient; logger: Lo
     );
     return facts;
   };
+}
+
+/**
+ * The contract as Oneflow has it now, in whatever state: the sync step checks the state
+ * itself, while a preview shows a contract still being negotiated too.
+ */
+export async function readContract(oneflow: OneflowClient, contractId: number): Promise<OneflowContract> {
+  try {
+    return await oneflow.getContract(contractId);
+  } catch (err) {
+    if (err instanceof ApiError && err.kind === 'not_found') {
+      throw nonRetryable(
+        FAILURE.ContractNotFound,
+        `Oneflow has no contract ${contractId} (or the API token cannot see it)`,
+      );
+    }
+    throw toActivityFailure(err, `fetching Oneflow contract ${contractId}`);
+  }
 }
 
 async function requireSigningEvent(

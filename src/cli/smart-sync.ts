@@ -1,8 +1,11 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadEnvironment } from '../config/env';
 import { createLogger } from '../logging/logger';
+import type { ContractPreview } from '../mapping/preview';
 import { describeCliSource, findTemporalCli } from '../temporal/cli-binary';
+import { formatPreview } from './preview-table';
 
 const USAGE = `smart-sync <command>
 
@@ -10,14 +13,21 @@ Commands:
   start                     run the service (webhooks, worker, admin API); with no
                             TEMPORAL_ADDRESS it also runs the Temporal dev server and Web UI,
                             with no ONEFLOW_API_URL/SUPEROFFICE_API_URL the demo emulators
+  worker                    run only the workflows and activities, against TEMPORAL_ADDRESS;
+                            health and metrics on SMART_SYNC_WORKER_HEALTH_PORT (9091)
+  api                       run only the webhooks, admin API and settings page on PORT,
+                            against TEMPORAL_ADDRESS (no workers)
   resync <contractId>       start a manual re-run of a contract's sync, print its link
   runs <contractId>         list the runs of a contract, newest first
+  preview <contractId>      what a sync of the contract would write to SuperOffice now,
+                            signed or not; writes nothing
   temporal-cli              find the Temporal CLI, or build it with Go, and say where it is
   demo                      sign the demo contract in the running demo and follow its sync
 
-Options for resync and runs:
+Options for resync, runs and preview:
   --url <url>               the running service (default http://localhost:$PORT or :3000)
   --token <token>           admin token (default $SMART_SYNC_ADMIN_TOKEN)
+  --document <file>         preview only: with this mapping document instead of the stored one
 `;
 
 function fail(message: string): never {
@@ -30,6 +40,7 @@ async function adminCall(
   path: string,
   url: string | undefined,
   token: string | undefined,
+  body?: unknown,
 ) {
   const base = (url ?? `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, '');
   const auth =
@@ -41,23 +52,39 @@ async function adminCall(
   try {
     res = await fetch(`${base}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${auth}`, Accept: 'application/json' },
+      headers: {
+        Authorization: `Bearer ${auth}`,
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (err) {
     fail(
       `Cannot reach Smart Sync at ${base} (${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}). Is it running (npm start)?`,
     );
   }
-  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok) fail(`${method} ${path} → ${res.status}: ${String(body.error ?? JSON.stringify(body))}`);
-  return body;
+  const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) {
+    // A refused mapping document lists each problem: the admin needs all of them, not the headline.
+    const details = Array.isArray(answer.errors)
+      ? answer.errors.map((e) => `\n  - ${String(e)}`).join('')
+      : '';
+    fail(`${method} ${path} → ${res.status}: ${String(answer.error ?? JSON.stringify(answer))}${details}`);
+  }
+  return answer;
 }
 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { url: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      document: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, ...rest] = positionals;
   if (values.help || !command) {
@@ -65,7 +92,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   switch (command) {
-    case 'start': {
+    case 'start':
+    case 'worker':
+    case 'api': {
       let environment;
       try {
         environment = loadEnvironment();
@@ -75,7 +104,7 @@ async function main(argv: string[]): Promise<void> {
       }
       const logger = createLogger(environment.logLevel);
       const { runService } = await import('../runtime/service');
-      await runService(environment, logger);
+      await runService(environment, logger, command === 'start' ? 'all' : command);
       return;
     }
     case 'temporal-cli': {
@@ -104,6 +133,28 @@ async function main(argv: string[]): Promise<void> {
           `${String(r.startTime)}  ${String(r.status).padEnd(10)} ${String(r.outcome ?? '').padEnd(17)} ${String(r.trigger ?? '').padEnd(8)} ${String(r.link)}\n`,
         );
       }
+      return;
+    }
+    case 'preview': {
+      const id = rest[0];
+      if (!id || !/^\d+$/.test(id))
+        fail('Usage: smart-sync preview <contractId> [--document <file>] (a Oneflow contract id, e.g. 9001)');
+      let document: unknown;
+      if (values.document !== undefined) {
+        try {
+          document = JSON.parse(readFileSync(values.document, 'utf8'));
+        } catch (err) {
+          fail(`--document ${values.document}: ${(err as Error).message}`);
+        }
+      }
+      const body = await adminCall(
+        'POST',
+        `/api/contracts/${id}/preview`,
+        values.url,
+        values.token,
+        document,
+      );
+      process.stdout.write(formatPreview(body as unknown as ContractPreview));
       return;
     }
     case 'demo': {

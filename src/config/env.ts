@@ -8,6 +8,7 @@ import {
   superOfficeSignInFields,
   superOfficeSignInProblems,
 } from './superoffice-sign-in';
+import { loadTemporalProfile, type TemporalConnectionOptions } from './temporal-profile';
 
 /**
  * The service's environment, validated once at start-up. Every failure names the
@@ -166,6 +167,13 @@ export const envSchema = z
     /** gRPC port of the embedded dev server. */
     TEMPORAL_DEV_SERVER_PORT: port('TEMPORAL_DEV_SERVER_PORT', 7233),
     TEMPORAL_CLI_PATH: optionalString,
+    /** Read by the SDK's environment configuration (see temporal-profile.ts); named here so they count as known. */
+    TEMPORAL_API_KEY: optionalString,
+    TEMPORAL_TLS: optionalString,
+    TEMPORAL_PROFILE: optionalString,
+    TEMPORAL_CONFIG_FILE: optionalString,
+    /** `smart-sync worker` serves /healthz, /readyz and /metrics here. */
+    SMART_SYNC_WORKER_HEALTH_PORT: port('SMART_SYNC_WORKER_HEALTH_PORT', 9091),
     ONEFLOW_API_URL: httpUrl('ONEFLOW_API_URL'),
     ONEFLOW_API_TOKEN: optionalString,
     ONEFLOW_USER_EMAIL: z.preprocess(
@@ -177,6 +185,10 @@ export const envSchema = z
     SUPEROFFICE_ACCESS_TOKEN: optionalString,
     ...superOfficeSignInFields,
     SMART_SYNC_ADMIN_TOKEN: optionalString,
+    /** Where browsers reach this service; the SuperOffice OAuth redirect URI is built on it. */
+    SMART_SYNC_PUBLIC_URL: httpUrl('SMART_SYNC_PUBLIC_URL'),
+    /** Encrypts stored connections (the SuperOffice refresh token); required once one is stored. */
+    SMART_SYNC_SECRET_KEY: bearerToken('SMART_SYNC_SECRET_KEY'),
     /** Bearer token for GET /metrics; unset, only loopback clients may scrape (see docs/security.md). */
     SMART_SYNC_METRICS_TOKEN: bearerToken('SMART_SYNC_METRICS_TOKEN'),
     /** Listen address of the HTTP server; unset: 127.0.0.1 in demo mode, every interface in live mode. */
@@ -250,6 +262,8 @@ export type RawEnv = z.output<typeof envSchema>;
 
 export interface Environment {
   port: number;
+  /** Where `smart-sync worker` serves its health and metrics (SMART_SYNC_WORKER_HEALTH_PORT). */
+  workerHealthPort: number;
   temporal: {
     /** Unset: run the embedded dev server. */
     address: string | undefined;
@@ -259,6 +273,8 @@ export interface Environment {
     uiPort: number;
     devServerPort: number;
     cliPath: string | undefined;
+    /** API key, TLS and gRPC metadata from the SDK's environment configuration. */
+    connection: TemporalConnectionOptions;
   };
   /** Demo mode: no real endpoints configured, so the built-in emulators stand in. */
   demo: boolean;
@@ -276,6 +292,10 @@ export interface Environment {
     signIn?: SuperOfficeSignIn;
   };
   adminToken: string | undefined;
+  /** SMART_SYNC_PUBLIC_URL, or http://localhost:$PORT. */
+  publicUrl: string;
+  /** SMART_SYNC_SECRET_KEY: the key stored connections are encrypted with. */
+  secretKey: string | undefined;
   /** Bearer token for GET /metrics; unset, only loopback clients may scrape. */
   metricsToken: string | undefined;
   /** Listen address of the HTTP server; undefined: every interface. */
@@ -307,16 +327,28 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = proc
   }
   const e = parsed.data;
   const demo = e.ONEFLOW_API_URL === undefined && e.SUPEROFFICE_API_URL === undefined;
+  let profile;
+  try {
+    profile = loadTemporalProfile(env, cwd);
+  } catch (err) {
+    const source = e.TEMPORAL_CONFIG_FILE
+      ? `TEMPORAL_CONFIG_FILE=${e.TEMPORAL_CONFIG_FILE}`
+      : `TEMPORAL_PROFILE=${e.TEMPORAL_PROFILE ?? ''}`;
+    throw new ConfigError([`${source}: ${(err as Error).message}`]);
+  }
   return {
     port: e.PORT,
+    workerHealthPort: e.SMART_SYNC_WORKER_HEALTH_PORT,
     temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
+      // TEMPORAL_ADDRESS wins over a profile's address, as in every SDK program.
+      address: e.TEMPORAL_ADDRESS ?? profile.address,
+      namespace: profile.namespace ?? e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
       uiPort: e.TEMPORAL_UI_PORT,
       devServerPort: e.TEMPORAL_DEV_SERVER_PORT,
       cliPath: e.TEMPORAL_CLI_PATH,
+      connection: profile.connection,
     },
     demo,
     demoPorts: { oneflow: e.DEMO_ONEFLOW_PORT, superoffice: e.DEMO_SUPEROFFICE_PORT },
@@ -332,6 +364,8 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = proc
       signIn: demo ? undefined : superOfficeSignIn(e, cwd),
     },
     adminToken: e.SMART_SYNC_ADMIN_TOKEN,
+    publicUrl: e.SMART_SYNC_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    secretKey: e.SMART_SYNC_SECRET_KEY,
     metricsToken: e.SMART_SYNC_METRICS_TOKEN,
     // The demo's admin token is public, so the demo is kept off the network unless asked.
     host: e.SMART_SYNC_HOST ?? (demo ? '127.0.0.1' : undefined),

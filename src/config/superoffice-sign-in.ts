@@ -7,12 +7,16 @@ import { z } from 'zod';
  * - SUPEROFFICE_REFRESH_TOKEN with SUPEROFFICE_CLIENT_ID and SUPEROFFICE_CLIENT_SECRET:
  *   access tokens fetched and refreshed from SuperOffice's token endpoint;
  * - SUPEROFFICE_SYSTEM_USER_TOKEN with SUPEROFFICE_PRIVATE_KEY_FILE and SUPEROFFICE_CLIENT_SECRET:
- *   a system-user ticket.
+ *   a system-user ticket;
+ * - SUPEROFFICE_CLIENT_ID and SUPEROFFICE_CLIENT_SECRET alone: none yet, until an administrator
+ *   connects through SuperOffice's sign-in (POST /api/connections/superoffice/authorize), which
+ *   stores the refresh token encrypted.
  * Exactly one is needed with real endpoints.
  */
 export type SuperOfficeSignIn =
   | { mode: 'access_token'; accessToken: string }
   | { mode: 'refresh_token'; loginUrl: string; clientId: string; clientSecret: string; refreshToken: string }
+  | { mode: 'connect'; loginUrl: string; clientId: string; clientSecret: string }
   | {
       mode: 'system_user';
       loginUrl: string;
@@ -73,14 +77,17 @@ export function superOfficeSignInProblems(env: SignInVariables): Array<{ path: s
   const modes = (
     ['SUPEROFFICE_ACCESS_TOKEN', 'SUPEROFFICE_REFRESH_TOKEN', 'SUPEROFFICE_SYSTEM_USER_TOKEN'] as const
   ).filter((name) => env[name] !== undefined);
-  if (modes.length === 0) {
+  // The client alone is the connect mode: the sign-in is made later, from the settings.
+  const canConnect = env.SUPEROFFICE_CLIENT_ID !== undefined && env.SUPEROFFICE_CLIENT_SECRET !== undefined;
+  if (modes.length === 0 && !canConnect) {
     return [
       {
         path: 'SUPEROFFICE_ACCESS_TOKEN',
         message:
           'SuperOffice sign-in is not configured: set SUPEROFFICE_REFRESH_TOKEN with SUPEROFFICE_CLIENT_ID and ' +
           'SUPEROFFICE_CLIENT_SECRET, or SUPEROFFICE_SYSTEM_USER_TOKEN with SUPEROFFICE_PRIVATE_KEY_FILE and ' +
-          'SUPEROFFICE_CLIENT_SECRET, or SUPEROFFICE_ACCESS_TOKEN (a fixed token, which expires)',
+          'SUPEROFFICE_CLIENT_SECRET, or SUPEROFFICE_ACCESS_TOKEN (a fixed token, which expires), or ' +
+          "SUPEROFFICE_CLIENT_ID and SUPEROFFICE_CLIENT_SECRET alone to connect through SuperOffice's sign-in",
       },
     ];
   }
@@ -152,5 +159,13 @@ export function superOfficeSignIn(env: SignInVariables, cwd: string): SuperOffic
   }
   if (env.SUPEROFFICE_ACCESS_TOKEN)
     return { mode: 'access_token', accessToken: env.SUPEROFFICE_ACCESS_TOKEN };
+  if (env.SUPEROFFICE_CLIENT_ID && env.SUPEROFFICE_CLIENT_SECRET) {
+    return {
+      mode: 'connect',
+      loginUrl,
+      clientId: env.SUPEROFFICE_CLIENT_ID,
+      clientSecret: env.SUPEROFFICE_CLIENT_SECRET,
+    };
+  }
   return undefined;
 }

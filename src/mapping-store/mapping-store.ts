@@ -72,6 +72,22 @@ export class VersionConflictError extends Error {
 }
 
 /**
+ * A connection to a service made through its sign-in (SuperOffice's OAuth consent). The
+ * secret (a refresh token) is only ever stored sealed: the store never sees it in the clear.
+ */
+export interface StoredConnection {
+  /** "superoffice". */
+  provider: string;
+  /** The tenant, e.g. Cust12345. */
+  tenant: string;
+  /** The tenant's web API from the sign-in, e.g. https://sod2.superoffice.com/Cust12345/api. */
+  webApiUrl: string;
+  connectedAt: string;
+  /** The secret, encrypted and authenticated (see superoffice/sign-in/sealed-secret.ts). */
+  sealed: string;
+}
+
+/**
  * Where the mapping document lives between restarts. One small interface, so a server
  * database can stand in for the local one when several instances run.
  */
@@ -85,6 +101,11 @@ export interface MappingStore {
   setMappingDocument(doc: MappingDocument, options?: SaveOptions): Promise<void>;
   /** The fingerprint of the SMART_SYNC_CONFIG document imported last; null when none ever was. */
   getSeedFingerprint(): Promise<string | null>;
+  getConnection(provider: string): Promise<StoredConnection | null>;
+  /** Replaces the provider's connection, if any. */
+  setConnection(connection: StoredConnection): Promise<void>;
+  /** True when there was one to delete. */
+  deleteConnection(provider: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -92,6 +113,7 @@ export interface MappingStore {
 export class InMemoryMappingStore implements MappingStore {
   private doc: MappingDocument | null;
   private seedFingerprint: string | null = null;
+  private readonly connections = new Map<string, StoredConnection>();
   constructor(initial: MappingDocument | null = null) {
     this.doc = initial;
   }
@@ -111,6 +133,16 @@ export class InMemoryMappingStore implements MappingStore {
   }
   async getSeedFingerprint(): Promise<string | null> {
     return this.seedFingerprint;
+  }
+  async getConnection(provider: string): Promise<StoredConnection | null> {
+    const c = this.connections.get(provider);
+    return c ? { ...c } : null;
+  }
+  async setConnection(connection: StoredConnection): Promise<void> {
+    this.connections.set(connection.provider, { ...connection });
+  }
+  async deleteConnection(provider: string): Promise<boolean> {
+    return this.connections.delete(provider);
   }
   /** Back to no document at all, as on a first start (tests of the empty state). */
   clear(): void {

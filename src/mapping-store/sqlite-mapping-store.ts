@@ -8,6 +8,7 @@ import {
   MappingStoreError,
   mappingDocumentVersion,
   type SaveOptions,
+  type StoredConnection,
   VersionConflictError,
   versionMatches,
 } from './mapping-store';
@@ -258,6 +259,54 @@ export class SqliteMappingStore implements MappingStore {
         "SELECT value FROM settings_meta WHERE key = 'seed_fingerprint'",
       )[0]?.values[0];
       return row ? String(row[0]) : null;
+    });
+  }
+
+  // Connections live in settings_meta, one JSON row per provider, so the schema stays at its version.
+  async getConnection(provider: string): Promise<StoredConnection | null> {
+    return this.exclusive(async () => {
+      const row = (await this.current()).exec('SELECT value FROM settings_meta WHERE key = ?', [
+        `connection:${provider}`,
+      ])[0]?.values[0];
+      if (!row) return null;
+      try {
+        return JSON.parse(String(row[0])) as StoredConnection;
+      } catch (err) {
+        throw new MappingStoreError(
+          `${this.file}: the stored ${provider} connection is not JSON (${(err as Error).message}); disconnect and connect again`,
+        );
+      }
+    });
+  }
+
+  async setConnection(connection: StoredConnection): Promise<void> {
+    await this.changeMeta((next) =>
+      next.run('INSERT OR REPLACE INTO settings_meta (key, value) VALUES (?, ?)', [
+        `connection:${connection.provider}`,
+        JSON.stringify(connection),
+      ]),
+    );
+  }
+
+  async deleteConnection(provider: string): Promise<boolean> {
+    let deleted = false;
+    await this.changeMeta((next) => {
+      next.run('DELETE FROM settings_meta WHERE key = ?', [`connection:${provider}`]);
+      deleted = next.getRowsModified() > 0;
+    });
+    return deleted;
+  }
+
+  private async changeMeta(change: (next: Database) => void): Promise<void> {
+    await this.exclusive(async () => {
+      const next = this.copyOf(await this.current());
+      try {
+        change(next);
+      } catch (err) {
+        next.close();
+        throw err;
+      }
+      await this.replaceWith(next);
     });
   }
 

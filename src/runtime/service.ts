@@ -9,7 +9,7 @@ import { type MappingDocument, parseMappingDocumentText } from '../config/mappin
 import type { Logger } from '../logging/logger';
 import { OneflowClient } from '../oneflow/client';
 import { SuperOfficeClient } from '../superoffice/client';
-import { signInClientOptions } from '../superoffice/sign-in';
+import { connectionsRouterFor, superOfficeSignInOptions } from './connections';
 import { createApp } from '../server/app';
 import type { MappingStore } from '../mapping-store/mapping-store';
 import { SqliteMappingStore } from '../mapping-store/sqlite-mapping-store';
@@ -86,6 +86,32 @@ export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
 
+/**
+ * Which parts one process runs: `start` all of them (and, alone, the embedded dev server
+ * and the demo); `worker` the workflows and activities; `api` the webhooks, admin API and
+ * settings page. Split, each scales and restarts apart from the other against one cluster.
+ */
+export type ServiceRole = 'all' | 'worker' | 'api';
+
+/** What startParts returns: an api runs no workers. */
+export type RunningParts = Omit<RunningService, 'workers'> & { role: ServiceRole; workers?: RunningWorkers };
+
+/** worker and api are for a cluster: the dev server and the emulators live in one process only. */
+function refuseWithoutCluster(role: Exclude<ServiceRole, 'all'>, environment: Environment): void {
+  if (environment.demo) {
+    throw new StartupError(
+      `smart-sync ${role} does not run in demo mode: set ONEFLOW_API_URL and SUPEROFFICE_API_URL ` +
+        '(and their secrets) to run against the real services, or run the demo in one process with `smart-sync start`',
+    );
+  }
+  if (!environment.temporal.address) {
+    throw new StartupError(
+      `smart-sync ${role} needs a Temporal cluster: set TEMPORAL_ADDRESS (host:port), or TEMPORAL_PROFILE / ` +
+        'TEMPORAL_CONFIG_FILE naming a profile with an address; only `smart-sync start` runs the embedded dev server',
+    );
+  }
+}
+
 function loadMappingFile(file: string, fromEnv: boolean): MappingDocument {
   const label = fromEnv ? `SMART_SYNC_CONFIG=${file}` : file;
   if (!existsSync(file)) throw new StartupError(`${label}: no such file`);
@@ -102,13 +128,16 @@ function listenHttp(
   app: ReturnType<typeof createApp>,
   port: number,
   host: string | undefined,
+  portSetting = 'PORT',
 ): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = host === undefined ? app.listen(port) : app.listen(port, host);
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
-          ? new StartupError(`PORT=${port}: the port is already in use; choose another with PORT`)
+          ? new StartupError(
+              `${portSetting}=${port}: the port is already in use; choose another with ${portSetting}`,
+            )
           : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
             ? new StartupError(
                 `SMART_SYNC_HOST=${host}: no interface of this machine has that address; choose another or unset it`,
@@ -120,12 +149,23 @@ function listenHttp(
   });
 }
 
-/** Starts every part in order and stops what was started if a later part fails. */
+/** Every part in one process, as `smart-sync start` and the tests run it. */
 export async function startService(
   environment: Environment,
   logger: Logger,
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
+  return (await startParts('all', environment, logger, overrides)) as RunningService;
+}
+
+/** Starts the role's parts in order and stops what was started if a later part fails. */
+export async function startParts(
+  role: ServiceRole,
+  environment: Environment,
+  logger: Logger,
+  overrides: ServiceOverrides = {},
+): Promise<RunningParts> {
+  if (role !== 'all') refuseWithoutCluster(role, environment);
   const stack: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     while (stack.length > 0) {
@@ -163,7 +203,11 @@ export async function startService(
       temporalUiUrl = environment.temporal.uiUrl;
       logger.info({ address: temporalAddress, ui: temporalUiUrl, dbFile }, 'Temporal dev server running');
     }
-    const target = { address: temporalAddress, namespace: environment.temporal.namespace };
+    const target = {
+      address: temporalAddress,
+      namespace: environment.temporal.namespace,
+      connection: devServer ? undefined : environment.temporal.connection,
+    };
     const { client, connection } = await connectClient(
       overrides.temporalClientAddress ? { ...target, address: overrides.temporalClientAddress } : target,
       { fromEnv: devServer === undefined },
@@ -235,30 +279,38 @@ export async function startService(
     const superoffice = new SuperOfficeClient({
       apiUrl: superofficeConfig.apiUrl!,
       accessToken: superofficeConfig.accessToken!,
-      // One credential source for every worker; the demo's emulator takes its fixed token.
-      ...signInClientOptions(
-        environment.demo ? undefined : environment.superoffice.signIn,
+      // One credential source for every worker; the demo's emulator takes its fixed token; a
+      // connection stored through SuperOffice's sign-in takes precedence over the environment's.
+      ...superOfficeSignInOptions(
+        environment,
+        store,
         superofficeConfig.apiUrl!,
+        superofficeConfig.accessToken,
       ),
     });
 
-    // 4. Workers.
-    const runtime = installTemporalRuntime(logger, { metricsPort: await freePort() });
-    const workerConnection = await connectWorker(target, { fromEnv: devServer === undefined });
-    stack.push(() => workerConnection.close());
-    const workers = await startWorkers({
-      connection: workerConnection,
-      namespace: environment.temporal.namespace,
-      taskQueue: environment.temporal.taskQueue,
-      activities: createSuperOfficeActivities({ superoffice, mappingStore: store, logger }),
-      oneflowActivities: createOneflowActivities({ oneflow, logger }),
-      oneflowActivitiesPerSecond: overrides.oneflowActivitiesPerSecond,
-      workerOptions: overrides.workerOptions,
-      logger,
-    });
-    stack.push(() => workers.shutdown());
+    // 4. Workers (none in an api).
+    let workers: RunningWorkers | undefined;
+    let runtime: { metricsUrl?: string } = {};
+    if (role !== 'api') {
+      runtime = installTemporalRuntime(logger, { metricsPort: await freePort() });
+      const workerConnection = await connectWorker(target, { fromEnv: devServer === undefined });
+      stack.push(() => workerConnection.close());
+      const started = await startWorkers({
+        connection: workerConnection,
+        namespace: environment.temporal.namespace,
+        taskQueue: environment.temporal.taskQueue,
+        activities: createSuperOfficeActivities({ superoffice, mappingStore: store, logger }),
+        oneflowActivities: createOneflowActivities({ oneflow, logger }),
+        oneflowActivitiesPerSecond: overrides.oneflowActivitiesPerSecond,
+        workerOptions: overrides.workerOptions,
+        logger,
+      });
+      workers = started;
+      stack.push(() => started.shutdown());
+    }
 
-    // 5. HTTP.
+    // 5. HTTP: a worker serves only its health and metrics, on a port of its own.
     const starter = new TemporalSyncStarter({
       client,
       taskQueue: environment.temporal.taskQueue,
@@ -275,18 +327,38 @@ export async function startService(
       logger,
       health: {
         temporalReachable: () => isTemporalReachable(connection as Connection),
-        workersRunning: () => workers.isRunning(),
-        workersProblem: () => workers.problem(),
+        workersRunning: workers ? () => workers.isRunning() : undefined,
+        workersProblem: workers ? () => workers.problem() : undefined,
         devServer: devServer ? () => devServer.status() : undefined,
       },
-      routers: [
-        webhookRouter({ starter, signKey: webhookSignKey!, logger, metrics }),
-        metricsRouter(metrics, runtime.metricsUrl, { token: environment.metricsToken }),
-        adminRouter({ starter, store, superoffice, adminToken: adminToken!, logger }),
-        settingsPageRouter({ logger }),
-      ],
+      routers:
+        role === 'worker'
+          ? [metricsRouter(metrics, runtime.metricsUrl, { token: environment.metricsToken })]
+          : [
+              webhookRouter({ starter, signKey: webhookSignKey!, logger, metrics }),
+              metricsRouter(metrics, runtime.metricsUrl, { token: environment.metricsToken }),
+              adminRouter({ starter, store, superoffice, oneflow, adminToken: adminToken!, logger }),
+              connectionsRouterFor({
+                environment,
+                store,
+                superoffice,
+                superofficeApiUrl: superofficeConfig.apiUrl!,
+                oneflow,
+                adminToken: adminToken!,
+                logger,
+              }),
+              settingsPageRouter({ logger }),
+            ],
     });
-    const server = await listenHttp(app, environment.port, environment.host);
+    const server =
+      role === 'worker'
+        ? await listenHttp(
+            app,
+            environment.workerHealthPort,
+            environment.host,
+            'SMART_SYNC_WORKER_HEALTH_PORT',
+          )
+        : await listenHttp(app, environment.port, environment.host);
     stack.push(
       () =>
         new Promise<void>((resolve) => {
@@ -310,10 +382,11 @@ export async function startService(
         temporalUi: temporalUiUrl,
         taskQueue: environment.temporal.taskQueue,
       },
-      `Smart Sync is running on ${url}`,
+      role === 'all' ? `Smart Sync is running on ${url}` : `Smart Sync ${role} is running on ${url}`,
     );
 
     return {
+      role,
       environment,
       url,
       address,
@@ -324,7 +397,7 @@ export async function startService(
       workers,
       store,
       devServer,
-      failed: Promise.race([workers.failed, ...(devServer ? [devServer.failed] : [])]),
+      failed: Promise.race([...(workers ? [workers.failed] : []), ...(devServer ? [devServer.failed] : [])]),
       stop: () => {
         devServer?.stopRestarting();
         return stopAll();
@@ -336,11 +409,15 @@ export async function startService(
   }
 }
 
-/** `npm start`: run until SIGINT or SIGTERM, then stop everything cleanly. */
-export async function runService(environment: Environment, logger: Logger): Promise<void> {
-  let service: RunningService;
+/** `npm start` (or `smart-sync worker` / `api`): run until SIGINT or SIGTERM, then stop everything cleanly. */
+export async function runService(
+  environment: Environment,
+  logger: Logger,
+  role: ServiceRole = 'all',
+): Promise<void> {
+  let service: RunningParts;
   try {
-    service = await startService(environment, logger);
+    service = await startParts(role, environment, logger);
   } catch (err) {
     logger.fatal({ err: { message: (err as Error).message } }, 'Smart Sync could not start');
     process.stderr.write(`\nSmart Sync could not start: ${(err as Error).message}\n`);
@@ -348,14 +425,17 @@ export async function runService(environment: Environment, logger: Logger): Prom
     return;
   }
   process.stderr.write(
-    `\n  Smart Sync       ${service.url}\n  Settings page    ${service.url}/settings` +
-      (service.demo && !environment.adminToken ? `   (admin token: ${service.demo.adminToken})` : '') +
-      `\n  Temporal Web UI  ${service.temporalUiUrl}\n` +
-      (service.demo
-        ? `  Demo emulators   Oneflow ${service.demo.oneflow.apiUrl}  SuperOffice ${service.demo.superoffice.apiUrl}\n` +
-          `  Try it:          npm run demo   (signs the demo contract; watch the run in the Web UI)\n`
-        : '') +
-      '  Stop:            Ctrl-C\n\n',
+    role === 'worker'
+      ? `\n  Smart Sync worker  task queue ${environment.temporal.taskQueue} on ${service.temporalAddress}` +
+          `\n  Health           ${service.url}/readyz\n  Stop:            Ctrl-C\n\n`
+      : `\n  Smart Sync${role === 'api' ? ' api  ' : '      '} ${service.url}\n  Settings page    ${service.url}/settings` +
+          (service.demo && !environment.adminToken ? `   (admin token: ${service.demo.adminToken})` : '') +
+          `\n  Temporal Web UI  ${service.temporalUiUrl}\n` +
+          (service.demo
+            ? `  Demo emulators   Oneflow ${service.demo.oneflow.apiUrl}  SuperOffice ${service.demo.superoffice.apiUrl}\n` +
+              `  Try it:          npm run demo   (signs the demo contract; watch the run in the Web UI)\n`
+            : '') +
+          '  Stop:            Ctrl-C\n\n',
   );
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -5,6 +5,7 @@ import {
   parseMappingDocument,
 } from '../config/mapping-document';
 import type { Logger } from '../logging/logger';
+import type { OneflowClient } from '../oneflow/client';
 import {
   ANY_VERSION,
   type ExpectedVersion,
@@ -17,6 +18,7 @@ import { loadPropertyCatalog } from '../superoffice/catalog-loader';
 import type { SuperOfficeClient } from '../superoffice/client';
 import { TemporalUnavailableError, type TemporalSyncStarter } from '../temporal/sync-starter';
 import { type FailureThrottle, requireAdminToken } from './admin-auth';
+import { PreviewError, previewContract } from './contract-preview';
 
 const RUNS_LIMIT = { default: 25, max: 200 };
 
@@ -55,6 +57,8 @@ export function adminRouter(deps: {
   starter: TemporalSyncStarter;
   store: MappingStore;
   superoffice: SuperOfficeClient;
+  /** For previews; without it POST /api/contracts/{id}/preview answers 503. */
+  oneflow?: OneflowClient;
   adminToken: string;
   logger: Logger;
   /** Wrong-token throttle per client address; tests bring one with a clock of their own. */
@@ -153,6 +157,55 @@ export function adminRouter(deps: {
       });
     } catch (err) {
       if (temporalUnavailable(res, err)) return;
+      throw err;
+    }
+  });
+
+  r.post('/api/contracts/:id/preview', async (req, res) => {
+    const id = contractIdParam(req.params.id);
+    if (id === null) {
+      res
+        .status(400)
+        .json({ error: `"${req.params.id}" is not a Oneflow contract id (a positive whole number)` });
+      return;
+    }
+    // No body previews the stored document; a document in the body previews it unsaved.
+    const body: unknown = req.body;
+    const hasDocument =
+      body !== undefined &&
+      body !== null &&
+      !(typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
+    let document: MappingDocument | undefined;
+    if (hasDocument) {
+      const parsed = parseMappingDocument(body);
+      if (!parsed.ok) {
+        res.status(400).json({ error: 'invalid mapping document', errors: parsed.errors });
+        return;
+      }
+      document = parsed.value;
+    }
+    if (!deps.oneflow) {
+      res.status(503).json({ error: 'previews need the Oneflow client, which this server was not given' });
+      return;
+    }
+    // An admin who gave up waiting (Ctrl-C) stops the preview's calls too.
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    try {
+      const preview = await previewContract(
+        { oneflow: deps.oneflow, superoffice: deps.superoffice, store: deps.store, logger: deps.logger },
+        id,
+        { document, signal: gone.signal },
+      );
+      res.json({ ...preview, document: document ? 'from the request (not saved)' : 'stored' });
+    } catch (err) {
+      if (err instanceof PreviewError) {
+        res.status(err.status).json({ error: err.message });
+        return;
+      }
+      if (gone.signal.aborted) return;
       throw err;
     }
   });

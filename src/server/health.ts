@@ -3,8 +3,8 @@ import { Router } from 'express';
 export interface HealthDeps {
   /** True when Temporal answers right now. */
   temporalReachable: () => Promise<boolean>;
-  /** True once the workers are polling. */
-  workersRunning: () => boolean;
+  /** True once the workers are polling; absent where this process runs none (`smart-sync api`). */
+  workersRunning?: () => boolean;
   /** Why the workers are not all running (which one, and how it stopped). */
   workersProblem?: () => string | undefined;
   /** The embedded Temporal dev server; absent when Temporal runs elsewhere (TEMPORAL_ADDRESS). */
@@ -14,7 +14,7 @@ export interface HealthDeps {
 export interface Readiness {
   ready: boolean;
   /** One entry per part, 'ok'/'running' or what is wrong with it. */
-  checks: { temporal: string; workers: string; devServer?: string };
+  checks: { temporal: string; workers?: string; devServer?: string };
 }
 
 /**
@@ -46,7 +46,7 @@ export async function checkReadiness(
 ): Promise<Readiness> {
   // The parts' own state first, as it is when asked: a dev server that dies and is back
   // before the Temporal probe returns must still be reported.
-  const workersRunning = deps.workersRunning();
+  const workersRunning = deps.workersRunning?.() ?? true;
   const workersProblem = workersRunning ? undefined : (deps.workersProblem?.() ?? 'not polling');
   const devServer = deps.devServer?.();
   // When a part is known to be down the answer is 503 anyway: Temporal gets only a moment
@@ -60,8 +60,8 @@ export async function checkReadiness(
   const checks: Readiness['checks'] = {
     temporal:
       temporal === 'late' ? `unreachable (no answer within ${waitMs} ms)` : temporal ? 'ok' : 'unreachable',
-    workers: workersRunning ? 'running' : `stopped: ${workersProblem}`,
   };
+  if (deps.workersRunning) checks.workers = workersRunning ? 'running' : `stopped: ${workersProblem}`;
   if (devServer) checks.devServer = devServer.ok ? 'running' : devServer.detail;
   return { ready: temporal === true && workersRunning && (devServer?.ok ?? true), checks };
 }

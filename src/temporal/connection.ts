@@ -1,9 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import type { TemporalConnectionOptions } from '../config/temporal-profile';
 
 export interface TemporalTarget {
   address: string;
   namespace: string;
+  /** API key, TLS, gRPC metadata (Temporal Cloud); none for the embedded dev server. */
+  connection?: TemporalConnectionOptions;
 }
 
 export class TemporalUnreachableError extends Error {
@@ -27,6 +30,7 @@ export async function connectClient(
 ): Promise<{ client: Client; connection: Connection }> {
   try {
     const connection = await Connection.connect({
+      ...target.connection,
       address: target.address,
       connectTimeout: connectTimeoutMs,
     });
@@ -49,7 +53,7 @@ export async function connectWorker(
   { fromEnv = false } = {},
 ): Promise<NativeConnection> {
   try {
-    return await NativeConnection.connect({ address: target.address });
+    return await NativeConnection.connect({ ...target.connection, address: target.address });
   } catch (err) {
     throw unreachable(target, err, fromEnv);
   }

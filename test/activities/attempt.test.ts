@@ -1,5 +1,6 @@
 import { CancelledFailure } from '@temporalio/common';
 import { createSuperOfficeActivities } from '../../src/activities';
+import { currentAttempt, runAsAttempt } from '../../src/activities/attempt';
 import type { MappingDocument } from '../../src/config/mapping-document';
 import { createLogger } from '../../src/logging/logger';
 import { toContractFacts } from '../../src/mapping/contract-facts';
@@ -81,5 +82,35 @@ describe('an activity attempt', () => {
     await expect(running).rejects.toBeInstanceOf(CancelledFailure);
     expect(Date.now() - started).toBeLessThan(800);
     expect((await so.requests()).filter((r) => r.method === 'PATCH')).toHaveLength(1);
+  });
+});
+
+describe('a step called outside Temporal', () => {
+  it('runs with a scope that cancels nothing and heartbeats nowhere', async () => {
+    const attempt = currentAttempt();
+    expect(attempt.scope.signal.aborted).toBe(false);
+    expect(() => attempt.record({ any: 'thing' })).not.toThrow();
+    expect(attempt.remainingMs()).toBe(Number.POSITIVE_INFINITY);
+
+    const planned = await activities().resolvePlan({
+      contractId: 9001,
+      facts: toContractFacts(demoContract()),
+    });
+    expect(planned.saleId).toBe(2001);
+  });
+
+  it('in runAsAttempt, stops its in-flight call when the signal aborts', async () => {
+    await so.addFault({ method: 'GET', path: '**/Sale/2001', latencyMs: 5_000 });
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 200);
+
+    const running = runAsAttempt(controller.signal, () =>
+      activities().resolvePlan({ contractId: 9001, facts: toContractFacts(demoContract()) }),
+    );
+
+    await expect(running).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(controller.signal.aborted).toBe(true);
   });
 });

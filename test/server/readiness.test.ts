@@ -31,6 +31,16 @@ const healthy = (): Parts => ({
 });
 
 describe('checkReadiness', () => {
+  it('checks only Temporal where the process runs no workers (smart-sync api)', async () => {
+    const up = { temporalReachable: () => Promise.resolve(true) };
+    await expect(checkReadiness(up)).resolves.toEqual({ ready: true, checks: { temporal: 'ok' } });
+    const down = { temporalReachable: () => Promise.resolve(false) };
+    await expect(checkReadiness(down)).resolves.toEqual({
+      ready: false,
+      checks: { temporal: 'unreachable' },
+    });
+  });
+
   it('is ready when Temporal answers, the workers run and the dev server runs', async () => {
     await expect(checkReadiness(depsFor(healthy()))).resolves.toEqual({
       ready: true,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { SuperOfficeSignIn } from '../../config/superoffice-sign-in';
 import type { SuperOfficeClientOptions } from '../client';
+import { NotConnectedCredentials } from './oauth-connect';
 import { RefreshTokenCredentials } from './refresh-token';
 import { SystemUserCredentials } from './system-user';
 import { contextIdOf, lookUpTenantApi } from './tenant';
@@ -9,6 +10,7 @@ export { type SuperOfficeCredentials, StaticTokenCredentials } from './credentia
 export { RECONNECT_MESSAGE, RefreshTokenCredentials, type RefreshTokenOptions } from './refresh-token';
 export { SystemUserCredentials, type SystemUserOptions, signSystemUserToken } from './system-user';
 export { contextIdOf, lookUpTenantApi } from './tenant';
+export { StoredConnectionCredentials, SUPEROFFICE_PROVIDER, type OAuthClient } from './oauth-connect';
 
 /**
  * The client options for a sign-in mode: one credential source for the whole process (every
@@ -25,6 +27,7 @@ export function signInClientOptions(
   if (signIn.mode === 'refresh_token') {
     return { credentials: new RefreshTokenCredentials(signIn), relocate };
   }
+  if (signIn.mode === 'connect') return { credentials: new NotConnectedCredentials(), relocate };
   let privateKeyPem: string;
   try {
     privateKeyPem = readFileSync(signIn.privateKeyFile, 'utf8');
