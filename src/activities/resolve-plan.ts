@@ -11,6 +11,7 @@ import {
   settled,
 } from '../mapping/planned-results';
 import { quoteLineWrite } from '../mapping/product-lines';
+import { planSaleSold } from '../mapping/sale-sold';
 import { matchProductsToQuoteLines } from '../mapping/quote-matching';
 import type { SuperOfficeClient } from '../superoffice/client';
 import type { CatalogCache } from '../superoffice/catalog-loader';
@@ -142,7 +143,16 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
       }
       result.saleId = plan.saleId;
 
-      // The Sale.
+      // The Sale. Marking it sold needs its current status, so it joins the plan only now,
+      // as changes of the Sale's one update like any mapped property.
+      const sold = planSaleSold({
+        facts: input.facts,
+        document,
+        catalog,
+        currentStatus: sale.Status,
+      });
+      plan.sale.changes.push(...sold.changes);
+      plan.sale.skipped.push(...sold.skipped);
       if (hasWork(plan.sale)) {
         const { write, unchanged } = partitionChanges(sale, plan.sale.changes);
         const planned = [...unchanged, ...plannedProperties(plan.sale)];

@@ -55,7 +55,8 @@ export interface ContactParticipantFieldMapping {
 export type Mapping = SaleOrCompanyMapping | ContactDataFieldMapping | ContactParticipantFieldMapping;
 
 export interface MappingDocument {
-  smartSync: { dataFields: boolean; products: boolean };
+  /** markSaleSold is optional so that documents written before it keep their meaning (off). */
+  smartSync: { dataFields: boolean; products: boolean; markSaleSold?: boolean };
   links: { sale: string; company?: string };
   mappings: Mapping[];
 }
@@ -273,8 +274,23 @@ export const mappingDocumentSchema = z
   .strictObject(
     {
       smartSync: z.strictObject(
-        { dataFields: booleanToggle('data fields'), products: booleanToggle('products') },
-        { error: strictError('{ "dataFields": true, "products": true }', ['dataFields', 'products']) },
+        {
+          dataFields: booleanToggle('data fields'),
+          products: booleanToggle('products'),
+          markSaleSold: z
+            .boolean({
+              error: (issue) =>
+                `must be true (mark the Sale Sold when the contract is signed) or false (leave its status alone), got ${quote(issue.input)}`,
+            })
+            .optional(),
+        },
+        {
+          error: strictError('{ "dataFields": true, "products": true }', [
+            'dataFields',
+            'products',
+            'markSaleSold',
+          ]),
+        },
       ),
       links: z.strictObject(
         {

@@ -25,6 +25,7 @@ type Amount = Maybe<string | number>;
 export interface OneflowContractInput {
   id: number | string;
   state?: Maybe<string>;
+  state_updated_time?: Maybe<string>;
   data_fields?: Maybe<
     ReadonlyArray<{
       value?: Maybe<string | number | boolean>;
@@ -167,9 +168,13 @@ export function toContractFacts(contract: OneflowContractInput): ContractFacts {
     (group.products ?? []).forEach((product, i) => products.push(toProduct(product, `${g + 1}.${i + 1}`)));
   });
 
+  // The state's time is the signing's only while the state is signed: a later change of
+  // state (declined, reset) moves it.
+  const signedAt = text(contract.state) === 'signed' ? text(contract.state_updated_time) : null;
   return {
     contractId: Number(contract.id),
     state: text(contract.state),
+    ...(signedAt !== null ? { signedAt } : {}),
     dataFields,
     counterpartyParticipants,
     products,

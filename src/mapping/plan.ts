@@ -271,6 +271,7 @@ export function planFailureDetails(facts: ContractFacts, document: MappingDocume
     document.smartSync.dataFields ? document.mappings.map((m) => m.object) : [],
   );
   if (document.smartSync.products) objects.add('Products');
+  if (document.smartSync.markSaleSold === true) objects.add('Sale');
   return {
     ...(sale.id !== null ? { saleId: sale.id } : {}),
     ...(company?.id ? { companyId: company.id } : {}),
@@ -368,7 +369,7 @@ export function planSync({ facts, document, catalog }: PlanInput): SyncPlan {
   }
 
   const noDataFieldWork = !dataFieldsOn || mappings.length === 0;
-  const nothingToSync = noDataFieldWork && !productsOn;
+  const nothingToSync = noDataFieldWork && !productsOn && document.smartSync.markSaleSold !== true;
   const plan: SyncPlan = {
     contractId: facts.contractId,
     saleId,

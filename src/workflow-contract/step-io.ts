@@ -123,6 +123,8 @@ export interface ProductFact {
 export interface ContractFacts {
   contractId: number;
   state: string | null;
+  /** When the contract was signed (ISO 8601 date-time, as Oneflow gives it); absent when unknown or not signed. */
+  signedAt?: string;
   /** custom_id → value (strings as typed; null when unset). First occurrence wins. */
   dataFields: Record<string, string | null>;
   counterpartyParticipants: CounterpartyParticipant[];

@@ -149,6 +149,17 @@ describe('the Smart sync tab', () => {
     expect(errors).toEqual([]);
   });
 
+  it('turns Mark the Sale sold on, off by default, which reaches the admin API', async () => {
+    const { page, errors } = await open();
+    const markSold = page.getByRole('switch', { name: 'Mark the Sale sold' });
+    await markSold.waitFor();
+    expect(await markSold.isChecked()).toBe(false);
+    await markSold.click();
+    await page.getByRole('status').filter({ hasText: 'Mark the Sale sold on: saved.' }).waitFor();
+    expect((await apiConfig()).smartSync).toEqual({ dataFields: true, products: true, markSaleSold: true });
+    expect(errors).toEqual([]);
+  });
+
   it('moves between tabs with the arrow keys, Home and End', async () => {
     const { page } = await open();
     const selected = () => page.locator('[role="tab"][aria-selected="true"]').textContent();

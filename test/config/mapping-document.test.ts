@@ -39,6 +39,17 @@ describe('parseMappingDocument: valid documents', () => {
     expect(parseMappingDocument(doc)).toEqual({ ok: true, value: doc });
   });
 
+  it('accepts smartSync.markSaleSold, and a document without it keeps it absent (off)', () => {
+    const doc = {
+      smartSync: { dataFields: true, products: false, markSaleSold: true },
+      links: { sale: 'sale_id' },
+      mappings: [],
+    };
+    expect(parseMappingDocument(doc)).toEqual({ ok: true, value: doc });
+    const without = parseMappingDocument(withMappings());
+    expect(without.ok && without.value.smartSync).toEqual({ dataFields: true, products: true });
+  });
+
   it('accepts every property form: standard field, SuperOffice ProgId, custom ProgId, extra field', () => {
     const doc = withMappings(
       { object: 'Sale', property: 'Heading', dataField: 'a' },
@@ -243,7 +254,7 @@ describe('parseMappingDocument: each kind of mistake, with its message', () => {
         x: 1,
       }),
     ).toEqual([
-      'smartSync: unknown key "extra"; allowed keys: dataFields, products',
+      'smartSync: unknown key "extra"; allowed keys: dataFields, products, markSaleSold',
       'the mapping document: unknown key "x"; allowed keys: smartSync, links, mappings',
     ]);
   });
@@ -278,6 +289,18 @@ describe('parseMappingDocument: each kind of mistake, with its message', () => {
       'smartSync.products: missing: true to sync products, false to leave them alone',
       'links.sale: missing: the custom_id of the contract data field that holds the SuperOffice Sale id (e.g. "superoffice_sale_id")',
       'mappings: must be a list of mappings such as [{ "object": "Sale", "property": "Number", "dataField": "po_number" }], got {}',
+    ]);
+  });
+
+  it('a markSaleSold that is not true or false', () => {
+    expect(
+      errorsOf({
+        smartSync: { dataFields: true, products: true, markSaleSold: 'yes' },
+        links: { sale: 's' },
+        mappings: [],
+      }),
+    ).toEqual([
+      'smartSync.markSaleSold: must be true (mark the Sale Sold when the contract is signed) or false (leave its status alone), got "yes"',
     ]);
   });
 

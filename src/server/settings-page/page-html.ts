@@ -70,6 +70,13 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
             <p id="toggle-products-help" class="help">The contract's product table → the Sale's products: quantity, unit price and discount of the matching quote lines.</p>
           </div>
         </div>
+        <div class="switch-row">
+          <input type="checkbox" role="switch" id="toggle-markSaleSold" aria-describedby="toggle-markSaleSold-help">
+          <div>
+            <label for="toggle-markSaleSold">Mark the Sale sold</label>
+            <p id="toggle-markSaleSold-help" class="help">A signed contract sets its Sale's status to Sold and its sale date to the day of signing (a mapped Sale date wins), except for a Sale that is Lost.</p>
+          </div>
+        </div>
       </div>
 
       <section class="subsection" aria-labelledby="document-title">

@@ -73,7 +73,7 @@ export function emptyDocument(): MappingDocument {
 
 export function withToggle(
   doc: MappingDocument,
-  key: 'dataFields' | 'products',
+  key: 'dataFields' | 'products' | 'markSaleSold',
   on: boolean,
 ): MappingDocument {
   const next = structuredClone(doc);

@@ -14,7 +14,7 @@ export interface SmartSyncTab {
   wire(): void;
 }
 
-/** The Smart sync tab: the two switches, and exporting or importing the whole mapping document. */
+/** The Smart sync tab: its switches, and exporting or importing the whole mapping document. */
 export function createSmartSyncTab(deps: {
   state: PageState;
   mappingDocumentApi: MappingDocumentApi;
@@ -46,11 +46,16 @@ export function createSmartSyncTab(deps: {
     toggles.hidden = false;
     byId<HTMLInputElement>('toggle-dataFields').checked = doc.smartSync.dataFields;
     byId<HTMLInputElement>('toggle-products').checked = doc.smartSync.products;
+    byId<HTMLInputElement>('toggle-markSaleSold').checked = doc.smartSync.markSaleSold === true;
   }
 
   function wireToggles(): void {
-    const labels = { dataFields: 'Data fields', products: 'Products' } as const;
-    for (const key of ['dataFields', 'products'] as const) {
+    const labels = {
+      dataFields: 'Data fields',
+      products: 'Products',
+      markSaleSold: 'Mark the Sale sold',
+    } as const;
+    for (const key of ['dataFields', 'products', 'markSaleSold'] as const) {
       const input = byId<HTMLInputElement>(`toggle-${key}`);
       input.addEventListener('click', (event) => {
         if (input.getAttribute('aria-disabled') === 'true') event.preventDefault();
