@@ -239,15 +239,14 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   }
 }
 
-async function record(
+/** Runs `body` while workers serve both task queues (the workflow and SuperOffice; Oneflow), as in production. */
+async function withWorkers(
   env: TestWorkflowEnvironment,
   workflowBundle: { code: string },
-  scenario: Scenario,
-  outFile: string,
+  fakes: ReturnType<typeof fakeActivities>,
+  taskQueue: string,
+  body: () => Promise<void>,
 ): Promise<void> {
-  const fakes = fakeActivities(scenario.activities);
-  // A queue of its own per scenario: an open run's retry can never reach another scenario's worker.
-  const taskQueue = `smart-sync-${scenario.name}`;
   const common = { connection: env.nativeConnection, namespace: env.namespace ?? 'default' };
   const main = await Worker.create({
     ...common,
@@ -260,6 +259,18 @@ async function record(
     taskQueue: oneflowTaskQueue(taskQueue),
     activities: fakes.oneflowActivities,
   });
+  await main.runUntil(oneflow.runUntil(body()));
+}
+
+async function record(
+  env: TestWorkflowEnvironment,
+  workflowBundle: { code: string },
+  scenario: Scenario,
+  outFile: string,
+): Promise<void> {
+  const fakes = fakeActivities(scenario.activities);
+  // A queue of its own per scenario: an open run's retry can never reach another scenario's worker.
+  const taskQueue = `smart-sync-${scenario.name}`;
 
   const input: SmartSyncInput = {
     contractId: DEMO_CONTRACT_ID,
@@ -312,7 +323,7 @@ async function record(
     writeFileSync(outFile, await format(json, options));
     if (expected.status === 'RUNNING') await handle.terminate('history recorded');
   };
-  await main.runUntil(oneflow.runUntil(run()));
+  await withWorkers(env, workflowBundle, fakes, taskQueue, run);
 }
 
 /**
@@ -326,18 +337,6 @@ async function recordQueue(
 ): Promise<void> {
   const fakes = fakeActivities();
   const taskQueue = 'smart-sync-contract-queue';
-  const common = { connection: env.nativeConnection, namespace: env.namespace ?? 'default' };
-  const main = await Worker.create({
-    ...common,
-    taskQueue,
-    workflowBundle,
-    activities: fakes.superofficeActivities,
-  });
-  const oneflow = await Worker.create({
-    ...common,
-    taskQueue: oneflowTaskQueue(taskQueue),
-    activities: fakes.oneflowActivities,
-  });
   const signing = (eventId: number) => ({
     workflowId: signingWorkflowId(DEMO_CONTRACT_ID, eventId),
     trigger: 'webhook' as const,
@@ -373,7 +372,7 @@ async function recordQueue(
     writeFileSync(outFile, await format(historyToJSON(await handle.fetchHistory()), options));
     await handle.terminate('history recorded');
   };
-  await main.runUntil(oneflow.runUntil(run()));
+  await withWorkers(env, workflowBundle, fakes, taskQueue, run);
 }
 
 function describe(outcome: { result: SmartSyncResult } | { error: unknown }): string {

@@ -41,8 +41,8 @@ const RECENT_KEPT = 200;
  */
 export async function contractSyncs(input: ContractSyncsInput): Promise<ContractSyncsResult> {
   const pending: SigningRequest[] = [...(input.pending ?? [])];
+  // In the order taken, so the newest are the ones carried over a continue-as-new.
   const taken = new Set<string>([...(input.recent ?? []), ...pending.map((p) => p.workflowId)]);
-  const recent: string[] = [...(input.recent ?? [])];
   const started = new Map<string, string>();
   const runs: string[] = [];
   let active: string | undefined;
@@ -50,7 +50,6 @@ export async function contractSyncs(input: ContractSyncsInput): Promise<Contract
   const accept = (request: SigningRequest): boolean => {
     if (taken.has(request.workflowId)) return false;
     taken.add(request.workflowId);
-    recent.push(request.workflowId);
     pending.push(request);
     return true;
   };
@@ -82,7 +81,7 @@ export async function contractSyncs(input: ContractSyncsInput): Promise<Contract
         contractId: input.contractId,
         steps: input.steps,
         pending,
-        recent: recent.slice(-RECENT_KEPT),
+        recent: [...taken].slice(-RECENT_KEPT),
       });
     }
   }

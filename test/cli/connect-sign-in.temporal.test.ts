@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import {
 import { type RunningSuperOfficeEmulator, startSuperOfficeEmulator } from '../../src/emulators/superoffice';
 import { freePort } from '../../src/temporal/dev-server';
 import { createTestNamespace, testTemporalTarget } from '../setup/temporal-env';
+import { type ServiceProcess, startServiceProcess } from '../support/service-process';
 
 const CLIENT_ID = 'smart-sync-client-id';
 const CLIENT_SECRET = 'client-secret-for-the-refresh-test-0123';
@@ -23,8 +23,7 @@ const SECRET_KEY = 'secret-key-for-the-connect-test-0123456789abcdef';
 describe('smart-sync start connected through SuperOffice sign-in', () => {
   let oneflow: RunningOneflowEmulator;
   let superoffice: RunningSuperOfficeEmulator;
-  let child: ChildProcess;
-  let output = '';
+  let service: ServiceProcess | undefined;
   let port = 0;
   const adminToken = 'a-long-admin-token-for-the-connect-test-0123456789';
 
@@ -56,53 +55,30 @@ describe('smart-sync start connected through SuperOffice sign-in', () => {
         ],
       }),
     );
-    child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(__dirname, '..', '..', 'src', 'cli', 'smart-sync.ts'), 'start'],
-      {
-        cwd: path.join(__dirname, '..', '..'),
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          PORT: String(port),
-          TEMPORAL_ADDRESS: testTemporalTarget().address,
-          TEMPORAL_NAMESPACE: await createTestNamespace(),
-          TEMPORAL_TASK_QUEUE: 'smart-sync-connect',
-          ONEFLOW_API_URL: oneflow.apiUrl,
-          ONEFLOW_API_TOKEN: DEMO_ONEFLOW_TOKEN,
-          ONEFLOW_USER_EMAIL: 'sofie@oursales.example',
-          ONEFLOW_WEBHOOK_SIGN_KEY: 'customer-sign-key',
-          SUPEROFFICE_API_URL: superoffice.apiUrl,
-          SUPEROFFICE_LOGIN_URL: `${superoffice.origin}/login`,
-          SUPEROFFICE_CLIENT_ID: CLIENT_ID,
-          SUPEROFFICE_CLIENT_SECRET: CLIENT_SECRET,
-          SMART_SYNC_SECRET_KEY: SECRET_KEY,
-          SMART_SYNC_PUBLIC_URL: `http://127.0.0.1:${port}`,
-          SMART_SYNC_ADMIN_TOKEN: adminToken,
-          SMART_SYNC_CONFIG: config,
-          SMART_SYNC_DATA_DIR: dir,
-          LOG_LEVEL: 'debug',
-          SMART_SYNC_RETRY_POLICIES: '{"sale":{"initialIntervalMs":100},"outcome":{"initialIntervalMs":100}}',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
-    for (let i = 0; ; i++) {
-      if (child.exitCode !== null) throw new Error(`exited:\n${output}`);
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
-      if (ready?.status === 200) break;
-      if (i > 240) throw new Error(`not ready:\n${output}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    service = await startServiceProcess(port, {
+      TEMPORAL_ADDRESS: testTemporalTarget().address,
+      TEMPORAL_NAMESPACE: await createTestNamespace(),
+      TEMPORAL_TASK_QUEUE: 'smart-sync-connect',
+      ONEFLOW_API_URL: oneflow.apiUrl,
+      ONEFLOW_API_TOKEN: DEMO_ONEFLOW_TOKEN,
+      ONEFLOW_USER_EMAIL: 'sofie@oursales.example',
+      ONEFLOW_WEBHOOK_SIGN_KEY: 'customer-sign-key',
+      SUPEROFFICE_API_URL: superoffice.apiUrl,
+      SUPEROFFICE_LOGIN_URL: `${superoffice.origin}/login`,
+      SUPEROFFICE_CLIENT_ID: CLIENT_ID,
+      SUPEROFFICE_CLIENT_SECRET: CLIENT_SECRET,
+      SMART_SYNC_SECRET_KEY: SECRET_KEY,
+      SMART_SYNC_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      SMART_SYNC_ADMIN_TOKEN: adminToken,
+      SMART_SYNC_CONFIG: config,
+      SMART_SYNC_DATA_DIR: dir,
+      LOG_LEVEL: 'debug',
+      SMART_SYNC_RETRY_POLICIES: '{"sale":{"initialIntervalMs":100},"outcome":{"initialIntervalMs":100}}',
+    });
   }, 90_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
+    await service?.stop();
     await oneflow?.close();
     await superoffice?.close();
   });
@@ -152,7 +128,7 @@ describe('smart-sync start connected through SuperOffice sign-in', () => {
   }, 120_000);
 
   it('writes no secret into its logs', () => {
-    expect(output.length).toBeGreaterThan(0);
+    expect(service!.output().length).toBeGreaterThan(0);
     for (const secret of [
       CLIENT_SECRET,
       SECRET_KEY,
@@ -161,9 +137,9 @@ describe('smart-sync start connected through SuperOffice sign-in', () => {
       DEMO_ONEFLOW_TOKEN,
       'customer-sign-key',
     ]) {
-      expect(output).not.toContain(secret);
+      expect(service!.output()).not.toContain(secret);
     }
     expect(superoffice.login.refreshTokens.size).toBe(1);
-    expect(output).not.toMatch(/8A:Cust12345\.[A-Za-z0-9_-]{8}/);
+    expect(service!.output()).not.toMatch(/8A:Cust12345\.[A-Za-z0-9_-]{8}/);
   });
 });

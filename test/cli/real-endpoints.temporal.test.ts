@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import {
 } from '../../src/emulators/superoffice';
 import { freePort } from '../../src/temporal/dev-server';
 import { createTestNamespace, testTemporalTarget } from '../setup/temporal-env';
+import { type ServiceProcess, startServiceProcess } from '../support/service-process';
 
 /**
  * The service configured the way a customer configures it: only the documented environment
@@ -24,8 +24,7 @@ import { createTestNamespace, testTemporalTarget } from '../setup/temporal-env';
 describe('smart-sync start against configured endpoints', () => {
   let oneflow: RunningOneflowEmulator;
   let superoffice: RunningSuperOfficeEmulator;
-  let child: ChildProcess;
-  let output = '';
+  let service: ServiceProcess | undefined;
   let port = 0;
   const adminToken = 'a-long-admin-token-for-this-test-0123456789';
 
@@ -53,48 +52,25 @@ describe('smart-sync start against configured endpoints', () => {
         ],
       }),
     );
-    child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(__dirname, '..', '..', 'src', 'cli', 'smart-sync.ts'), 'start'],
-      {
-        cwd: path.join(__dirname, '..', '..'),
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          PORT: String(port),
-          TEMPORAL_ADDRESS: testTemporalTarget().address,
-          TEMPORAL_NAMESPACE: await createTestNamespace(),
-          TEMPORAL_TASK_QUEUE: 'smart-sync-real',
-          ONEFLOW_API_URL: oneflow.apiUrl,
-          ONEFLOW_API_TOKEN: DEMO_ONEFLOW_TOKEN,
-          ONEFLOW_USER_EMAIL: 'sofie@oursales.example',
-          ONEFLOW_WEBHOOK_SIGN_KEY: 'customer-sign-key',
-          SUPEROFFICE_API_URL: superoffice.apiUrl,
-          SUPEROFFICE_ACCESS_TOKEN: DEMO_SUPEROFFICE_TOKEN,
-          SMART_SYNC_ADMIN_TOKEN: adminToken,
-          SMART_SYNC_CONFIG: config,
-          SMART_SYNC_DATA_DIR: dir,
-          SMART_SYNC_RETRY_POLICIES: '{"sale":{"initialIntervalMs":100},"outcome":{"initialIntervalMs":100}}',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
-    for (let i = 0; ; i++) {
-      if (child.exitCode !== null) throw new Error(`exited:\n${output}`);
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
-      if (ready?.status === 200) break;
-      if (i > 240) throw new Error(`not ready:\n${output}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    service = await startServiceProcess(port, {
+      TEMPORAL_ADDRESS: testTemporalTarget().address,
+      TEMPORAL_NAMESPACE: await createTestNamespace(),
+      TEMPORAL_TASK_QUEUE: 'smart-sync-real',
+      ONEFLOW_API_URL: oneflow.apiUrl,
+      ONEFLOW_API_TOKEN: DEMO_ONEFLOW_TOKEN,
+      ONEFLOW_USER_EMAIL: 'sofie@oursales.example',
+      ONEFLOW_WEBHOOK_SIGN_KEY: 'customer-sign-key',
+      SUPEROFFICE_API_URL: superoffice.apiUrl,
+      SUPEROFFICE_ACCESS_TOKEN: DEMO_SUPEROFFICE_TOKEN,
+      SMART_SYNC_ADMIN_TOKEN: adminToken,
+      SMART_SYNC_CONFIG: config,
+      SMART_SYNC_DATA_DIR: dir,
+      SMART_SYNC_RETRY_POLICIES: '{"sale":{"initialIntervalMs":100},"outcome":{"initialIntervalMs":100}}',
+    });
   }, 90_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
+    await service?.stop();
     await oneflow?.close();
     await superoffice?.close();
   });
@@ -139,7 +115,7 @@ describe('smart-sync start against configured endpoints', () => {
     const body = await res.text();
     for (const secret of [adminToken, DEMO_ONEFLOW_TOKEN, DEMO_SUPEROFFICE_TOKEN, 'customer-sign-key']) {
       expect(body).not.toContain(secret);
-      expect(output).not.toContain(secret);
+      expect(service!.output()).not.toContain(secret);
     }
   });
 });

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
-import { createLogger } from '../../src/logging/logger';
-import { ensureSearchAttributes } from '../../src/temporal/ensure-search-attributes';
-import { workflowsPath } from '../../src/temporal/workers';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import {
   type EntityUpdate,
   oneflowTaskQueue,
@@ -16,9 +13,8 @@ import {
   type StepOptions,
 } from '../../src/workflow-contract';
 import { contractSyncs, smartSync } from '../../src/workflows';
-import { createTestNamespace, testTemporalTarget } from '../setup/temporal-env';
 import { CONTRACT_ID, type FakeActivities, fakeActivities, writtenResource } from './fake-activities';
-import { quietTemporalRuntime } from './quiet-runtime';
+import { type WorkflowBundle, workflowTestEnv } from './workflow-test-env';
 
 /**
  * contractSyncs, the queue of one contract's runs, on the test run's real dev server with
@@ -28,20 +24,10 @@ const FAST: StepOptions = { initialIntervalMs: 20, maximumIntervalMs: 50, maximu
 const steps = Object.fromEntries(STEP_NAMES.map((s) => [s, FAST]));
 
 let env: TestWorkflowEnvironment;
-let workflowBundle: Awaited<ReturnType<typeof bundleWorkflowCode>>;
+let workflowBundle: WorkflowBundle;
 
 beforeAll(async () => {
-  quietTemporalRuntime();
-  const namespace = await createTestNamespace();
-  env = await TestWorkflowEnvironment.createFromExistingServer({
-    address: testTemporalTarget().address,
-    namespace,
-  });
-  await ensureSearchAttributes(env.connection, namespace, createLogger('silent'));
-  workflowBundle = await bundleWorkflowCode({
-    workflowsPath: workflowsPath(),
-    logger: new DefaultLogger('ERROR'),
-  });
+  ({ env, workflowBundle } = await workflowTestEnv());
 });
 
 afterAll(async () => {

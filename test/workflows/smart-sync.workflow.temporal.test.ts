@@ -6,15 +6,11 @@ import {
 } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import { nonRetryable, toActivityFailure } from '../../src/activities/failures';
 import { ApiError } from '../../src/http/api-error';
-import { createLogger } from '../../src/logging/logger';
-import { ensureSearchAttributes } from '../../src/temporal/ensure-search-attributes';
-import { workflowsPath } from '../../src/temporal/workers';
 import { smartSync } from '../../src/workflows';
-import { createTestNamespace, testTemporalTarget } from '../setup/temporal-env';
 import {
   type ActivityName,
   COMPANY_ID,
@@ -29,7 +25,7 @@ import {
   writtenProducts,
   writtenResource,
 } from './fake-activities';
-import { quietTemporalRuntime } from './quiet-runtime';
+import { type WorkflowBundle, workflowTestEnv } from './workflow-test-env';
 import {
   CONTRACT_ID as CONTRACT_ID_KEY,
   OUTCOME,
@@ -78,22 +74,10 @@ const FAILED_TYPES: Partial<Record<ActivityName, ResourceResult['type'][]>> = {
 };
 
 let env: TestWorkflowEnvironment;
-let workflowBundle: Awaited<ReturnType<typeof bundleWorkflowCode>>;
+let workflowBundle: WorkflowBundle;
 
 beforeAll(async () => {
-  quietTemporalRuntime();
-  const namespace = await createTestNamespace();
-  env = await TestWorkflowEnvironment.createFromExistingServer({
-    address: testTemporalTarget().address,
-    namespace,
-  });
-  // The workflow upserts SmartSyncSaleId and SmartSyncOutcome: a namespace of our own needs them registered.
-  await ensureSearchAttributes(env.connection, namespace, createLogger('silent'));
-  // One bundle for every test's worker: bundling takes a second or two, a worker from a bundle far less.
-  workflowBundle = await bundleWorkflowCode({
-    workflowsPath: workflowsPath(),
-    logger: new DefaultLogger('ERROR'),
-  });
+  ({ env, workflowBundle } = await workflowTestEnv());
 });
 
 afterAll(async () => {
