@@ -26,7 +26,16 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['\\.temporal\\.test\\.ts$', '/test/reliability/'],
+      testPathIgnorePatterns: ['\\.temporal\\.test\\.ts$', '\\.postgres\\.test\\.ts$', '/test/reliability/'],
+    },
+    {
+      // A file named *.postgres.test.ts needs a real PostgreSQL server (the settings store),
+      // which this project's globalSetup starts once for the run.
+      ...common,
+      displayName: 'postgres',
+      testMatch: ['**/*.postgres.test.ts'],
+      globalSetup: '<rootDir>/test/setup/postgres-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/postgres-teardown.ts',
     },
     {
       ...common,

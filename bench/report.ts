@@ -1,4 +1,6 @@
 import type { Percentiles } from './stats';
+import type { BackfillPhaseResult } from './backfill-phase';
+import type { ScaleOutPhase } from './scale-out';
 
 /** What bench/results/*.json holds; the Markdown table is written from it. */
 
@@ -76,8 +78,12 @@ export interface BenchResults {
     paced: (LoadPhase & { rate: number }) | null;
     baseline: BaselinePhase | null;
     burst: BurstPhase | null;
+    /** bench/backfill-phase.ts; absent in results from before it. */
+    backfill?: BackfillPhaseResult | null;
   };
   verification: { syncedAndChecked: number; problems: string[]; problemCount: number };
+  /** bench/scale-out.ts; null when skipped (--quick, --scale-out 0), absent before it. */
+  scaleOut?: ScaleOutPhase | null;
 }
 
 const ms = (p: Triple) => `${p.p50} / ${p.p95} / ${p.p99} ms`;

@@ -20,6 +20,12 @@ import { describeCliSource, findTemporalCli } from '../src/temporal/cli-binary';
 import { freePort } from '../src/temporal/dev-server';
 import { ONEFLOW_ACTIVITIES_PER_SECOND } from '../src/temporal/workers';
 import { type BenchContract, type BenchDataSet, benchDataSet } from './bench-data';
+import {
+  type BackfillPhaseResult,
+  backfillBenchData,
+  backfillMarkdown,
+  backfillPhase,
+} from './backfill-phase';
 import { runBaselineInChild } from './baseline';
 import { MemorySampler, readCpuMs } from './memory';
 import { ProgressBar } from './progress';
@@ -30,6 +36,7 @@ import {
   type LoadPhase,
   markdownReport,
 } from './report';
+import { runScaleOutPhase, type ScaleOutPhase, scaleOutMarkdown } from './scale-out';
 import { type ServiceChild, startServiceChild } from './service-child';
 import type { BenchServiceOverrides } from './service-process';
 import { percentiles, round } from './stats';
@@ -44,6 +51,12 @@ import { type Delivery, OutcomeWatcher, sendWebhooks, verifySuperOffice } from '
  * 3. baseline: the same syncs through the same activity code with no Temporal at all;
  * 4. burst: B webhooks at once under Oneflow's real limit (2000 requests / 5 min) and the
  *    service's default task-queue rate limit → zero 429s, drain rate near the limit.
+ * 5. backfill: a backfill of F signed contracts under the same limit, live webhooks alongside
+ *    → drain rate, 429s, the service's peak memory, the live webhooks' acknowledgement
+ *    (bench/backfill-phase.ts).
+ * 6. scale-out: phase 1's load against one process, then against `smart-sync api` and one or
+ *    two `smart-sync worker` processes on a Temporal of their own → syncs/s and CPU per sync
+ *    for each (bench/scale-out.ts).
  *
  * Phases 1–2 lift the Oneflow limit on both sides (the emulator's and the task queue's):
  * they measure the machinery, which the limit would otherwise hide at 6.3 syncs per second.
@@ -68,6 +81,8 @@ const argsSchema = z.object({
   rate: z.coerce.number().positive().optional(),
   baseline: z.coerce.number().int().nonnegative().optional(),
   burst: z.coerce.number().int().nonnegative().optional(),
+  backfill: z.coerce.number().int().nonnegative().optional(),
+  'scale-out': z.coerce.number().int().nonnegative().optional(),
   concurrency: z.coerce.number().int().positive().default(32),
   'baseline-concurrency': z.coerce.number().int().positive().default(100),
   'latency-ms': z.coerce.number().int().nonnegative().default(0),
@@ -85,6 +100,11 @@ const HELP = `npm run bench [-- options]
   --rate R                  webhooks per second when paced (default: half the measured throughput)
   --baseline N              baseline: N syncs without Temporal (default: as many as --contracts; 0 skips)
   --burst N                 burst under Oneflow's real rate limit (default 2400; quick 120; 0 skips)
+  --backfill N              backfill of N signed contracts under that limit, live webhooks alongside
+                            (default 3000, about half an hour at Oneflow's pace; quick 0 skips)
+  --scale-out N             scale-out: N webhooks against one process, then api + 1 and 2 worker
+                            processes on a separate Temporal (default 300; quick 0 skips);
+                            alone: npx tsx bench/scale-out.ts --contracts N
   --concurrency C           webhooks in flight in the throughput and burst phases (default 32)
   --baseline-concurrency C  syncs at once in the baseline (default 100)
   --latency-ms L            extra latency on every emulator call, to stand in for a network (default 0)
@@ -183,6 +203,9 @@ async function startStack(
       SMART_SYNC_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
       SMART_SYNC_CONFIG: DEMO_MAPPING_PATH,
       SMART_SYNC_DATA_DIR: path.join(ctx.work, name),
+      // A reconciliation firing mid-run (on the clock's quarter hours) would spend Oneflow
+      // calls the measurement does not count on.
+      SMART_SYNC_RECONCILE_EVERY: 'off',
       LOG_LEVEL: 'info',
     },
     overrides: {
@@ -325,6 +348,8 @@ async function main(): Promise<void> {
       rate: { type: 'string' },
       baseline: { type: 'string' },
       burst: { type: 'string' },
+      backfill: { type: 'string' },
+      'scale-out': { type: 'string' },
       concurrency: { type: 'string' },
       'baseline-concurrency': { type: 'string' },
       'latency-ms': { type: 'string' },
@@ -351,6 +376,8 @@ async function main(): Promise<void> {
   const m = args.paced ?? (quick ? 60 : 300);
   const k = args.baseline ?? n;
   const b = args.burst ?? (quick ? 120 : 2400);
+  const f = args.backfill ?? (quick ? 0 : 3000);
+  const scaleOutContracts = args['scale-out'] ?? (quick ? 0 : 300);
   const out = path.resolve(args.out ?? path.join(__dirname, 'results', quick ? 'quick.json' : 'latest.json'));
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const startedAt = new Date();
@@ -502,6 +529,53 @@ async function main(): Promise<void> {
       memory4 = await burstStack.stop();
     }
 
+    // ---- 5: a backfill under Oneflow's real limit, live webhooks alongside -------------------
+    let backfill: BackfillPhaseResult | null = null;
+    let memory5: Record<string, number> = {};
+    if (f > 0) {
+      say(
+        `\n[5/5] backfill: first of 100 signed contracts, then of ${f}, with live webhooks alongside, ` +
+          `under Oneflow's limit`,
+      );
+      const bench = backfillBenchData(f, Math.max(5, Math.min(200, Math.round(f / 15))));
+      const bfStack = await startStack(ctx, 'service-3', bench.data, { rateLimited: true, overrides: {} });
+      backfill = await backfillPhase({
+        stack: bfStack,
+        adminToken: 'bench-admin-token-0123456789abcdef',
+        bench,
+        // Spread over about the time the backfill takes at Oneflow's pace (three requests a contract).
+        liveRate: Math.max(0.05, bench.live.length / ((f * 3) / ((2000 / 300) * 0.95))),
+      });
+      say(
+        `  Oneflow: ${backfill.oneflow429s} × 429; drained at ${backfill.drainRatePerSecond}/s ` +
+          `(${backfill.drainShareOfLimit} % of the limit); service peak ${backfill.servicePeakRssMb} MB ` +
+          `(+${backfill.peakRssGrowthMb} MB over 100 contracts); live ack p99 ${backfill.liveAckLatencyMs.p99} ms`,
+      );
+      check(bfStack.emulators.superoffice.store, [...bench.small, ...bench.big, ...bench.live]);
+      memory5 = await bfStack.stop();
+    }
+
+    // ---- 6: scale-out: one process, then the api and 1 or 2 workers apart (bench/scale-out.ts)
+    let scaleOut: ScaleOutPhase | null = null;
+    if (scaleOutContracts > 0) {
+      say(
+        `\n[6] scale-out: ${scaleOutContracts} webhooks against each deployment, ${args.concurrency} in flight`,
+      );
+      scaleOut = await runScaleOutPhase({
+        cliPath: cli.path,
+        work,
+        contracts: scaleOutContracts,
+        concurrency: args.concurrency,
+        latencyMs: args['latency-ms'],
+        say,
+        track: (close) => resources.add(close),
+      });
+      for (const run of scaleOut.runs) {
+        checked += run.contracts - run.problems.length;
+        problems.push(...run.problems);
+      }
+    }
+
     // ---- results ---------------------------------------------------------------------------
     const results: BenchResults = {
       command,
@@ -522,14 +596,15 @@ async function main(): Promise<void> {
       baselineSyncsPerSecond: baseline?.syncsPerSecond ?? null,
       durabilityCost: baseline ? round(baseline.syncsPerSecond / throughput.syncsPerSecond, 1) : null,
       peakMemoryMb: {
-        service: Math.max(memory1.service ?? 0, memory4.service ?? 0),
+        service: Math.max(memory1.service ?? 0, memory4.service ?? 0, memory5.service ?? 0),
         temporalDevServer: Math.max(memory1.temporalDevServer ?? 0, memory4.temporalDevServer ?? 0),
         driverWithEmulators: Math.max(memory1.driverWithEmulators ?? 0, memory4.driverWithEmulators ?? 0),
         baseline: baseline?.peakRssMb ?? null,
       },
       emulatorLatencyMs: args['latency-ms'],
       workerOptions: args['worker-options'] ?? null,
-      phases: { throughput, paced, baseline, burst },
+      phases: { throughput, paced, baseline, burst, backfill },
+      scaleOut,
       verification: {
         syncedAndChecked: checked,
         problems: problems.slice(0, 20),
@@ -538,7 +613,10 @@ async function main(): Promise<void> {
     };
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-    const md = markdownReport(results);
+    const md =
+      markdownReport(results) +
+      (backfill ? `\n${backfillMarkdown(backfill)}` : '') +
+      (scaleOut ? `\n${scaleOutMarkdown(scaleOut)}` : '');
     const mdFile = out.replace(/\.json$/, '') + '.md';
     writeFileSync(mdFile, md);
     process.stdout.write(`\n${md}\n`);

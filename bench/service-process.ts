@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadEnvironment } from '../src/config/env';
 import { createLogger } from '../src/logging/logger';
-import { startService } from '../src/runtime/service';
+import { type ServiceRole, startParts } from '../src/runtime/service';
 
 /**
  * The service under test, in a process of its own so that its memory is its own: what
@@ -23,7 +23,9 @@ export type ServiceMessage =
 async function main(): Promise<void> {
   const overrides = overridesSchema.parse(JSON.parse(process.env.BENCH_SERVICE_OVERRIDES ?? '{}'));
   const environment = loadEnvironment(process.env);
-  const service = await startService(environment, createLogger(environment.logLevel), overrides);
+  // BENCH_SERVICE_ROLE=api|worker: one half, against TEMPORAL_ADDRESS (the scale-out phase).
+  const role = z.enum(['all', 'api', 'worker']).parse(process.env.BENCH_SERVICE_ROLE ?? 'all') as ServiceRole;
+  const service = await startParts(role, environment, createLogger(environment.logLevel), overrides);
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= service.stop().finally(() => process.exit(0));

@@ -26,6 +26,8 @@
  *
  * Options: scenario names to record only those (default: all; `--list` shows them),
  * `--queue` to record the per-contract queue (contractSyncs) instead,
+ * `--backfill` to record a completed backfill (backfill.v1.json) instead,
+ * `--reconcile` to record a completed reconciliation (reconcile.v1.json) instead,
  * `--out <dir>` (default test/workflows/histories next to this script), `--suffix <s>`.
  * The Temporal CLI is found as the service finds it (TEMPORAL_CLI_PATH, PATH, the Go bin
  * directory; never downloaded); the script starts its own in-memory dev server on a free
@@ -46,12 +48,15 @@ import { ApiError } from '../src/http/api-error';
 import { findTemporalCli } from '../src/temporal/cli-binary';
 import { startDevServer } from '../src/temporal/dev-server';
 import { workflowsPath } from '../src/temporal/workers';
-import { contractSyncs, smartSync } from '../src/workflows';
+import { createBackfillActivities } from '../src/activities';
+import { backfill, contractSyncs, reconcileSignings, smartSync } from '../src/workflows';
 import {
   CONTRACT_ID as DEMO_CONTRACT_ID,
   fakeActivities,
+  resolvedPlan,
   type SyncActivities,
 } from '../test/workflows/fake-activities';
+import { fakeSigningSync, signingsEveryMinute } from '../test/workflows/fake-signing-sync';
 import {
   CONTRACT_ID,
   contractSyncsWorkflowId,
@@ -229,6 +234,49 @@ const SCENARIOS: Scenario[] = [
     },
     expect: { status: 'COMPLETED', outcome: 'succeeded' },
   },
+  {
+    name: 'signed-pdf-and-quote-changes',
+    description:
+      'smartSync.markSaleSold, attachSignedPdf, addProducts and removeProducts on (0.3): the quote is written before the Sale, and the signed PDF is filed beside the updates',
+    activities: {
+      resolvePlan: async () => {
+        const plan = resolvedPlan();
+        return {
+          ...plan,
+          ...(plan.products
+            ? {
+                products: {
+                  ...plan.products,
+                  additions: [
+                    {
+                      name: 'Monitor arm',
+                      erpProductKey: 'ARM-04',
+                      changes: { Quantity: 2, UnitListPrice: 300 },
+                      changedFields: ['Quantity', 'UnitListPrice'],
+                      display: 'added to the quote: quantity 2, unit price 300',
+                      source: 'Oneflow product "ARM-04"',
+                    },
+                  ],
+                  removals: [{ quoteLineId: 7303, name: 'Desk lamp' }],
+                  knownLineIds: [7301, 7302, 7303],
+                },
+              }
+            : {}),
+          signedPdf: {
+            contractId: DEMO_CONTRACT_ID,
+            saleId: plan.saleId ?? 2001,
+            companyId: plan.companyId,
+            personId: plan.personIds[0],
+            documentTemplateId: 3,
+            marker: `[Smart sync] Signed PDF of Oneflow contract ${DEMO_CONTRACT_ID}, signed 2026-12-01T10:00:00Z`,
+            maxBytes: 25 * 1024 * 1024,
+            date: '2026-12-01T10:00:00Z',
+          },
+        };
+      },
+    },
+    expect: { status: 'COMPLETED', outcome: 'succeeded' },
+  },
 ];
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -375,6 +423,107 @@ async function recordQueue(
   await withWorkers(env, workflowBundle, fakes, taskQueue, run);
 }
 
+/**
+ * A backfill (0.3) of six signings in two pages, two syncs at a time: four started (real
+ * smartSync runs, as the contract's queue would start them), one already synced, one no
+ * longer signed. Exported once it completed.
+ */
+async function recordBackfill(
+  env: TestWorkflowEnvironment,
+  workflowBundle: { code: string },
+  outFile: string,
+): Promise<void> {
+  const fakes = fakeActivities();
+  const taskQueue = 'smart-sync-backfill';
+  const signings = signingsEveryMinute(6, DEMO_CONTRACT_ID, '2026-11-20T12:00:00.000Z');
+  signings[1]!.kind = 'already-synced';
+  signings[4]!.kind = 'reset';
+  const signing = fakeSigningSync({ signings, client: env.client, taskQueue });
+  const common = { connection: env.nativeConnection, namespace: env.namespace ?? 'default' };
+  const main = await Worker.create({
+    ...common,
+    taskQueue,
+    workflowBundle,
+    activities: {
+      ...fakes.superofficeActivities,
+      ...createBackfillActivities({ client: env.client, pollMs: 50 }),
+    },
+  });
+  const oneflow = await Worker.create({
+    ...common,
+    taskQueue: oneflowTaskQueue(taskQueue),
+    activities: { ...fakes.oneflowActivities, ...signing.activities },
+  });
+  const run = async () => {
+    const handle = await env.client.workflow.start(backfill, {
+      workflowId: `history-${path.basename(outFile, '.json')}`,
+      taskQueue,
+      args: [
+        {
+          signedSince: '2026-11-01T00:00:00.000Z',
+          signedUntil: '2026-12-01T00:00:00.000Z',
+          dryRun: false,
+          maxInFlight: 2,
+          pageSize: 3,
+        },
+      ],
+      typedSearchAttributes: [{ key: TRIGGER, value: 'backfill' }],
+    });
+    const result = await handle.result();
+    if (result.counts.started !== 4 || result.counts.finished !== 4) {
+      throw new Error(`backfill: expected 4 syncs started and ended, got ${JSON.stringify(result.counts)}`);
+    }
+    const options = { ...(await resolveConfig(outFile)), filepath: outFile };
+    writeFileSync(outFile, await format(historyToJSON(await handle.fetchHistory()), options));
+  };
+  await main.runUntil(oneflow.runUntil(run()));
+}
+
+/**
+ * A reconciliation (0.3) over four signings of the last minutes, in two pages: two started
+ * (real smartSync runs, as the contract's queue would start them), one already synced, one
+ * no longer signed. Exported once it completed.
+ */
+async function recordReconcile(
+  env: TestWorkflowEnvironment,
+  workflowBundle: { code: string },
+  outFile: string,
+): Promise<void> {
+  const fakes = fakeActivities();
+  const taskQueue = 'smart-sync-reconcile';
+  // The window ends at the run's start, so the signings are of the last few minutes.
+  const signings = signingsEveryMinute(4, DEMO_CONTRACT_ID, new Date(Date.now() - 60_000).toISOString());
+  signings[1]!.kind = 'already-synced';
+  signings[3]!.kind = 'reset';
+  const signing = fakeSigningSync({ signings, client: env.client, taskQueue });
+  const common = { connection: env.nativeConnection, namespace: env.namespace ?? 'default' };
+  const main = await Worker.create({
+    ...common,
+    taskQueue,
+    workflowBundle,
+    activities: fakes.superofficeActivities,
+  });
+  const oneflow = await Worker.create({
+    ...common,
+    taskQueue: oneflowTaskQueue(taskQueue),
+    activities: { ...fakes.oneflowActivities, ...signing.activities },
+  });
+  const run = async () => {
+    const handle = await env.client.workflow.start(reconcileSignings, {
+      workflowId: `history-${path.basename(outFile, '.json')}`,
+      taskQueue,
+      args: [{ windowMs: 26 * HOUR, pageSize: 2 }],
+    });
+    const result = await handle.result();
+    if (result.counts.started !== 2 || result.pages !== 2) {
+      throw new Error(`reconcile: expected 2 syncs started over 2 pages, got ${JSON.stringify(result)}`);
+    }
+    const options = { ...(await resolveConfig(outFile)), filepath: outFile };
+    writeFileSync(outFile, await format(historyToJSON(await handle.fetchHistory()), options));
+  };
+  await main.runUntil(oneflow.runUntil(run()));
+}
+
 function describe(outcome: { result: SmartSyncResult } | { error: unknown }): string {
   if ('result' in outcome) return `outcome ${outcome.result.outcome}`;
   const err = outcome.error as Error & { cause?: Error & { type?: string } };
@@ -389,6 +538,8 @@ async function main(): Promise<void> {
       suffix: { type: 'string', default: '' },
       list: { type: 'boolean', default: false },
       queue: { type: 'boolean', default: false },
+      backfill: { type: 'boolean', default: false },
+      reconcile: { type: 'boolean', default: false },
     },
   });
   if (values.list) {
@@ -413,6 +564,24 @@ async function main(): Promise<void> {
       workflowsPath: workflowsPath(),
       logger: new DefaultLogger('ERROR'),
     });
+    if (values.backfill) {
+      const file = path.join(outDir, `backfill${values.suffix || '.v1'}.json`);
+      const started = Date.now();
+      await recordBackfill(env, workflowBundle, file);
+      process.stdout.write(
+        `${path.relative(process.cwd(), file)}  (${Date.now() - started} ms)  a completed backfill of six signings\n`,
+      );
+      return;
+    }
+    if (values.reconcile) {
+      const file = path.join(outDir, `reconcile${values.suffix || '.v1'}.json`);
+      const started = Date.now();
+      await recordReconcile(env, workflowBundle, file);
+      process.stdout.write(
+        `${path.relative(process.cwd(), file)}  (${Date.now() - started} ms)  a completed reconciliation of four signings\n`,
+      );
+      return;
+    }
     if (values.queue) {
       const file = path.join(outDir, `contract-queue${values.suffix}.json`);
       const started = Date.now();

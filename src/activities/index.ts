@@ -3,13 +3,16 @@ import type { OneflowClient } from '../oneflow/client';
 import type { MappingStore } from '../mapping-store/mapping-store';
 import { CatalogCache } from '../superoffice/catalog-loader';
 import type { SuperOfficeClient } from '../superoffice/client';
+import type { Client } from '@temporalio/client';
+import { attachSignedPdfActivity } from './attach-signed-pdf';
+import { awaitSyncsActivity } from './await-syncs';
 import { fetchContractActivity } from './fetch-contract';
 import { type RecordOutcomeOptions, recordOutcomeActivity } from './record-outcome';
 import { resolvePlanActivity } from './resolve-plan';
 import { withCallRetries } from './retry-transient-calls';
 import { updateEntityActivity } from './update-entity';
 import { updateProductsActivity } from './update-products';
-import type { OneflowActivities, SuperOfficeActivities } from '../workflow-contract';
+import type { BackfillActivities, OneflowActivities, SuperOfficeActivities } from '../workflow-contract';
 
 /**
  * Activities are built from their dependencies, so tests hand them clients pointed at
@@ -25,6 +28,8 @@ export function createSuperOfficeActivities(deps: {
   mappingStore: MappingStore;
   logger: Logger;
   catalog?: CatalogCache;
+  /** For the signed PDF (smartSync.attachSignedPdf), which is downloaded from Oneflow. */
+  oneflow?: OneflowClient;
   /** How the outcome step waits for an earlier attempt's create (tests scale it down). */
   recordOutcome?: Partial<RecordOutcomeOptions>;
 }): SuperOfficeActivities {
@@ -40,6 +45,12 @@ export function createSuperOfficeActivities(deps: {
     updateCompany: updateEntity,
     updateContact: updateEntity,
     updateProducts: updateProductsActivity(retrying),
+    attachSignedPdf: attachSignedPdfActivity(retrying),
     recordOutcome: recordOutcomeActivity({ ...retrying, options: deps.recordOutcome }),
   };
+}
+
+/** The backfill's wait for its syncs: it calls Temporal only, so it runs on the main task queue. */
+export function createBackfillActivities(deps: { client: Client; pollMs?: number }): BackfillActivities {
+  return { awaitSyncs: awaitSyncsActivity(deps) };
 }

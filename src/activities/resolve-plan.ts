@@ -10,12 +10,15 @@ import {
   productFailureResults,
   settled,
 } from '../mapping/planned-results';
+import { planProductChanges } from '../mapping/product-changes';
 import { quoteLineWrite } from '../mapping/product-lines';
 import { planSaleSold } from '../mapping/sale-sold';
+import { planSignedPdf } from '../mapping/signed-pdf';
 import { matchProductsToQuoteLines } from '../mapping/quote-matching';
 import type { SuperOfficeClient } from '../superoffice/client';
 import type { CatalogCache } from '../superoffice/catalog-loader';
 import type { PersonMatch } from '../superoffice/entities';
+import type { MappingDocument } from '../config/mapping-document';
 import type { MappingStore } from '../mapping-store/mapping-store';
 import { activityLogger } from './activity-logger';
 import { currentAttempt } from './attempt';
@@ -69,6 +72,7 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
     superoffice: SuperOfficeClient,
     saleId: number,
     plan: ReturnType<typeof planSync>,
+    switches: MappingDocument['smartSync'],
   ): Promise<{ update?: ProductsUpdate; settled?: ResourceResult }> {
     const base = { type: 'Products' as const, id: saleId };
     const planned = productFailureResults(plan.productFailures);
@@ -96,9 +100,27 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
     const lines = await superoffice.getQuoteLines(alternativeId);
     const match = matchProductsToQuoteLines(plan.productLines, lines);
     const writes = match.updates.map((u) => quoteLineWrite(u));
-    planned.push(...matchedProductResults(match));
-    if (writes.length === 0) return { settled: settled(base, planned) };
-    return { update: { saleId, quoteAlternativeId: alternativeId, lines: writes, planned } };
+    const changes = planProductChanges(match, switches);
+    planned.push(...matchedProductResults({ unchanged: match.unchanged, unmatched: [] }), ...changes.planned);
+    const adding = switches.addProducts === true || switches.removeProducts === true;
+    if (writes.length + changes.additions.length + changes.removals.length === 0)
+      return { settled: settled(base, planned) };
+    return {
+      update: {
+        saleId,
+        quoteAlternativeId: alternativeId,
+        lines: writes,
+        planned,
+        // Only with the 0.3 switches on, so that a plan without them stays as it was.
+        ...(adding
+          ? {
+              additions: changes.additions,
+              removals: changes.removals,
+              knownLineIds: lines.map((l) => l.QuoteLineId),
+            }
+          : {}),
+      },
+    };
   }
 
   return async function resolvePlan(input: {
@@ -239,11 +261,20 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
         if (plan.products.failure) {
           result.settled.push(settled({ type: 'Products', id: plan.saleId }, [], plan.products.failure));
         } else {
-          const products = await planProducts(superoffice, plan.saleId, plan);
+          const products = await planProducts(superoffice, plan.saleId, plan, document.smartSync);
           if (products.update) result.products = products.update;
           if (products.settled) result.settled.push(products.settled);
         }
       }
+      // The signed PDF, filed on the Sale with its Company and the first matched Contact.
+      const signedPdf = planSignedPdf({
+        facts: input.facts,
+        document,
+        saleId: plan.saleId,
+        companyId: company ? companyId : undefined,
+        personIds: result.personIds,
+      });
+      if (signedPdf) result.signedPdf = signedPdf;
       activityLogger(deps.logger, { contractId: input.contractId, saleId: result.saleId }).info(
         {
           writes: [result.sale, result.company, ...result.contacts].reduce(

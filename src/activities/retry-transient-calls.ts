@@ -38,6 +38,14 @@ const REPEATABLE: ReadonlySet<PropertyKey> = new Set<keyof SuperOfficeClient>([
   'recalculateQuoteLine',
   'saveQuoteLine',
   'recalculateQuoteAlternative',
+  // CreateQuoteLine only builds an unsaved line; a missing line's DELETE also answers 204.
+  'createQuoteLine',
+  'deleteQuoteLine',
+  'listDocumentTemplates',
+  'listSaleDocuments',
+  'getDocumentLength',
+  // The same bytes again: the content ends up the same.
+  'setDocumentContent',
 ]);
 
 export interface CallRetryOptions {

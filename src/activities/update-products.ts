@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger';
 import type { SuperOfficeClient } from '../superoffice/client';
 import { activityLogger } from './activity-logger';
 import { currentAttempt } from './attempt';
+import { addQuoteLines, removeQuoteLines } from './quote-line-changes';
 import { nonRetryable, toActivityFailure } from './failures';
 import {
   FAILURE,
@@ -17,14 +18,15 @@ import {
  * and discount, is recalculated by SuperOffice (RecalculateQuoteLine) and saved; then
  * the alternative is recalculated, which also moves the Sale's amount when the quote
  * drives it. Values are absolute, so a retry after a lost answer writes the same thing.
+ * With smartSync.removeProducts and addProducts, lines no product matched are deleted and
+ * products no line matched are added (quote-line-changes.ts) before that recalculation.
  */
 export function updateProductsActivity(deps: { superoffice: SuperOfficeClient; logger: Logger }) {
   return async function updateProducts(update: ProductsUpdate): Promise<ResourceResult> {
     const so = deps.superoffice.forAttempt(currentAttempt().scope);
     try {
-      const lines = new Map(
-        (await so.getQuoteLines(update.quoteAlternativeId)).map((l) => [l.QuoteLineId, l]),
-      );
+      const current = await so.getQuoteLines(update.quoteAlternativeId);
+      const lines = new Map(current.map((l) => [l.QuoteLineId, l]));
       const properties: PropertyResult[] = [];
       for (const write of update.lines) {
         const line = lines.get(write.quoteLineId);
@@ -49,6 +51,8 @@ export function updateProductsActivity(deps: { superoffice: SuperOfficeClient; l
           source: write.source,
         });
       }
+      properties.push(...(await removeQuoteLines(so, update, current)));
+      properties.push(...(await addQuoteLines(so, update, current)));
       if (properties.some((p) => p.status === 'written'))
         await so.recalculateQuoteAlternative(update.quoteAlternativeId);
       const all = [...properties, ...update.planned];

@@ -3,6 +3,8 @@
  * sends the contract:sign webhook to Smart Sync, then follows the run to its end and
  * shows what changed in the SuperOffice emulator.
  */
+import { DEMO_NEGOTIATED_PRODUCTS, oneflowDemoSeed } from '../emulators/oneflow/demo-seed';
+
 const DEMO_CONTRACT_ID = 9001;
 
 interface Options {
@@ -37,6 +39,66 @@ async function call(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+async function sendJson(method: string, url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method,
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, text };
+}
+
+/**
+ * The signing extras on, as an admin would switch them on the Smart sync tab: mark the
+ * Sale sold, file the signed PDF (as the tenant's "Signed agreement" type, else its first),
+ * add and remove products; and the demo contract's product table as negotiated, so that
+ * a product is added to the quote and one removed from it.
+ */
+async function switchSigningExtrasOn(
+  options: Options,
+  auth: Record<string, string>,
+  print: (line: string) => void,
+): Promise<void> {
+  const types = await call('GET', `${options.serviceUrl}/api/document-types`, auth);
+  const documentTypes =
+    (types.body as { documentTypes?: Array<{ id: number; name: string }> }).documentTypes ?? [];
+  const type = documentTypes.find((t) => t.name === 'Signed agreement') ?? documentTypes[0];
+  const config = await call('GET', `${options.serviceUrl}/api/config`, auth);
+  if (config.status !== 200 || !type) {
+    print(
+      'Could not switch the signing extras on (no mapping document or no document types); syncing without them.',
+    );
+    return;
+  }
+  const doc = config.body as { smartSync: Record<string, unknown> };
+  doc.smartSync = {
+    ...doc.smartSync,
+    markSaleSold: true,
+    attachSignedPdf: true,
+    signedPdfDocumentTypeId: type.id,
+    addProducts: true,
+    removeProducts: true,
+  };
+  const saved = await sendJson('PUT', `${options.serviceUrl}/api/config`, doc, auth);
+  if (saved.status !== 200) throw new Error(`the admin API refused the demo settings: ${saved.text}`);
+  print(
+    `Switched on: mark the Sale sold, file the signed PDF (as "${type.name}"), add new products, remove dropped products.`,
+  );
+  const contract = (oneflowDemoSeed.contracts ?? []).find((c) => c.id === DEMO_CONTRACT_ID);
+  if (!contract) return;
+  const negotiated = structuredClone(contract);
+  if (negotiated.product_groups?.[0]) negotiated.product_groups[0].products = DEMO_NEGOTIATED_PRODUCTS;
+  const put = await sendJson(
+    'PUT',
+    `${options.oneflowUrl}/_emulator/contracts/${DEMO_CONTRACT_ID}`,
+    negotiated,
+  );
+  if (put.status !== 200)
+    throw new Error(`the Oneflow emulator refused the negotiated contract: ${put.text}`);
+  print('The counterparty dropped the desk lamps and added monitor arms and an assembly service.');
+}
+
 export async function runDemo(options: Options, print: (line: string) => void): Promise<void> {
   const auth = { Authorization: `Bearer ${options.adminToken}` };
   const before = await call('GET', `${options.serviceUrl}/api/contracts/${DEMO_CONTRACT_ID}/runs`, auth);
@@ -56,6 +118,7 @@ export async function runDemo(options: Options, print: (line: string) => void): 
     );
     await call('POST', `${options.oneflowUrl}/_emulator/contracts/${DEMO_CONTRACT_ID}/signature-reset`);
   }
+  await switchSigningExtrasOn(options, auth, print);
   const signed = await call('POST', `${options.oneflowUrl}/_emulator/contracts/${DEMO_CONTRACT_ID}/sign`);
   if (signed.status >= 300)
     throw new Error(`the Oneflow emulator refused to sign: ${JSON.stringify(signed.body)}`);

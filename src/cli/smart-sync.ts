@@ -5,6 +5,7 @@ import { ConfigError, loadEnvironment } from '../config/env';
 import { createLogger } from '../logging/logger';
 import type { ContractPreview } from '../mapping/preview';
 import { describeCliSource, findTemporalCli } from '../temporal/cli-binary';
+import { runBackfillCommand } from './backfill-command';
 import { formatPreview } from './preview-table';
 
 const USAGE = `smart-sync <command>
@@ -21,10 +22,21 @@ Commands:
   runs <contractId>         list the runs of a contract, newest first
   preview <contractId>      what a sync of the contract would write to SuperOffice now,
                             signed or not; writes nothing
+  backfill --signed-since <date> [--signed-until <date>] [--dry-run]
+                            sync the contracts signed in a period (e.g. before Smart Sync
+                            was turned on), drawing its progress; Ctrl-C asks whether to
+                            cancel it or detach; --follow <id> / --cancel <id> later
   temporal-cli              find the Temporal CLI, or build it with Go, and say where it is
   demo                      sign the demo contract in the running demo and follow its sync
+  settings export [--out <file>]
+                            write the settings store (mapping document, sealed connections)
+                            as JSON: PostgreSQL when DATABASE_URL is set, else the SQLite
+                            file under SMART_SYNC_DATA_DIR
+  settings import <file> [--replace]
+                            load such an export into that store; sealed connections need the
+                            exporting deployment's SMART_SYNC_SECRET_KEY
 
-Options for resync, runs and preview:
+Options for resync, runs, preview and backfill:
   --url <url>               the running service (default http://localhost:$PORT or :3000)
   --token <token>           admin token (default $SMART_SYNC_ADMIN_TOKEN)
   --document <file>         preview only: with this mapping document instead of the stored one
@@ -83,6 +95,15 @@ async function main(argv: string[]): Promise<void> {
       url: { type: 'string' },
       token: { type: 'string' },
       document: { type: 'string' },
+      'signed-since': { type: 'string' },
+      'signed-until': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'max-in-flight': { type: 'string' },
+      follow: { type: 'string' },
+      cancel: { type: 'string' },
+      detach: { type: 'boolean' },
+      out: { type: 'string' },
+      replace: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -157,6 +178,27 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(formatPreview(body as unknown as ContractPreview));
       return;
     }
+    case 'backfill': {
+      const code = await runBackfillCommand(
+        {
+          signedSince: values['signed-since'],
+          signedUntil: values['signed-until'],
+          dryRun: values['dry-run'],
+          maxInFlight: values['max-in-flight'],
+          follow: values.follow,
+          cancel: values.cancel,
+          detach: values.detach,
+        },
+        (method, path, body) => adminCall(method, path, values.url, values.token, body),
+        {
+          write: (text) => process.stdout.write(text),
+          isTTY: Boolean(process.stdout.isTTY),
+          canAsk: Boolean(process.stdin.isTTY),
+        },
+      );
+      process.exitCode = code;
+      return;
+    }
     case 'demo': {
       const { runDemo } = await import('./demo');
       const port = process.env.PORT || '3000';
@@ -169,6 +211,22 @@ async function main(argv: string[]): Promise<void> {
         },
         (line) => process.stdout.write(`${line}\n`),
       );
+      return;
+    }
+    case 'settings': {
+      const { runSettingsCommand, TransferError } = await import('./settings-transfer');
+      try {
+        await runSettingsCommand(
+          { sub: rest[0], file: rest[1], out: values.out, replace: values.replace },
+          {
+            stdout: (text) => process.stdout.write(text),
+            stderr: (text) => process.stderr.write(text),
+          },
+        );
+      } catch (err) {
+        if (err instanceof TransferError) fail(err.message);
+        throw err;
+      }
       return;
     }
     default:

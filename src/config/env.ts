@@ -9,6 +9,8 @@ import {
   superOfficeSignInProblems,
 } from './superoffice-sign-in';
 import { loadTemporalProfile, type TemporalConnectionOptions } from './temporal-profile';
+import { formatDuration, parseDuration } from './duration';
+import type { WorkerVersioning } from '../temporal/worker-versioning';
 
 /**
  * The service's environment, validated once at start-up. Every failure names the
@@ -17,6 +19,9 @@ import { loadTemporalProfile, type TemporalConnectionOptions } from './temporal-
  */
 
 export const DEFAULT_ONEFLOW_API_URL = 'https://api.oneflow.com/v1';
+
+/** Kubernetes' own default terminationGracePeriodSeconds is 30 too; deploy/k8s gives the pod more. */
+export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -155,6 +160,43 @@ const retryPolicies = z.preprocess(
     .optional(),
 );
 
+/**
+ * A duration variable, e.g. `15m`, within bounds. `allowOff`: the word `off` is accepted
+ * and read as null (the feature switched off).
+ */
+const durationVar = (name: string, fallback: string, min: number, max: number, allowOff = false) =>
+  z.preprocess(
+    (v) => emptyToUndefined(v) ?? fallback,
+    z.string().transform((text, ctx) => {
+      if (allowOff && text.trim().toLowerCase() === 'off') return null;
+      const ms = parseDuration(text);
+      if (ms === undefined || ms < min || ms > max) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} must be a duration from ${formatDuration(min)} to ${formatDuration(max)} such as 15m, 26h or 1h30m${allowOff ? ', or off' : ''}; got "${text.slice(0, 40)}"`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  );
+
+/** A libpq-style URL; its password is never echoed back in a message. */
+export const databaseUrl = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .refine((v) => {
+      try {
+        const url = new URL(v);
+        return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    }, 'DATABASE_URL must be a PostgreSQL URL, postgres://user:password@host:5432/database (add ?sslmode=require for TLS), or unset to keep the settings in SQLite under SMART_SYNC_DATA_DIR')
+    .optional(),
+);
+
 export const envSchema = z
   .object({
     PORT: port('PORT', 3000),
@@ -174,6 +216,45 @@ export const envSchema = z
     TEMPORAL_CONFIG_FILE: optionalString,
     /** `smart-sync worker` serves /healthz, /readyz and /metrics here. */
     SMART_SYNC_WORKER_HEALTH_PORT: port('SMART_SYNC_WORKER_HEALTH_PORT', 9091),
+    /** How long SIGTERM lets in-flight activities and webhooks finish (see runService). */
+    SMART_SYNC_SHUTDOWN_GRACE_SECONDS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\d+$/, 'SMART_SYNC_SHUTDOWN_GRACE_SECONDS must be a whole number of seconds, e.g. 30')
+        .transform(Number)
+        .refine((n) => n <= 3600, 'SMART_SYNC_SHUTDOWN_GRACE_SECONDS must be at most 3600 (an hour)')
+        .optional(),
+    ),
+    /** Worker Deployment versioning, as Temporal's Worker Controller names it (see worker-versioning.ts). */
+    TEMPORAL_DEPLOYMENT_NAME: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9_\-/]{1,200}$/,
+          'TEMPORAL_DEPLOYMENT_NAME must be letters, digits, -, _ or / (no dots), e.g. smart-sync',
+        )
+        .optional(),
+    ),
+    TEMPORAL_WORKER_BUILD_ID: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9_\-.]{1,200}$/,
+          'TEMPORAL_WORKER_BUILD_ID must be letters, digits, -, _ or ., e.g. 2026-12-02.1',
+        )
+        .optional(),
+    ),
+    SMART_SYNC_VERSIONING_BEHAVIOR: z.preprocess(
+      emptyToUndefined,
+      z
+        .enum(['auto-upgrade', 'pinned'], {
+          error: 'SMART_SYNC_VERSIONING_BEHAVIOR must be auto-upgrade (the default) or pinned',
+        })
+        .optional(),
+    ),
     ONEFLOW_API_URL: httpUrl('ONEFLOW_API_URL'),
     ONEFLOW_API_TOKEN: optionalString,
     ONEFLOW_USER_EMAIL: z.preprocess(
@@ -195,11 +276,17 @@ export const envSchema = z
     SMART_SYNC_HOST: listenHost,
     SMART_SYNC_CONFIG: optionalString,
     SMART_SYNC_RETRY_POLICIES: retryPolicies,
+    /** How often reconciliation looks for signings no webhook brought; `off` removes its schedule. */
+    SMART_SYNC_RECONCILE_EVERY: durationVar('SMART_SYNC_RECONCILE_EVERY', '15m', 1_000, 7 * 86_400_000, true),
+    /** How far back each reconciliation looks: beyond Oneflow's ~2 h of webhook retries by default. */
+    SMART_SYNC_RECONCILE_WINDOW: durationVar('SMART_SYNC_RECONCILE_WINDOW', '26h', 60_000, 31 * 86_400_000),
     /** Ports of the built-in emulators in demo mode. */
     DEMO_ONEFLOW_PORT: port('DEMO_ONEFLOW_PORT', 4010),
     DEMO_SUPEROFFICE_PORT: port('DEMO_SUPEROFFICE_PORT', 4020),
     /** Folder for the embedded Temporal database and other local state. */
     SMART_SYNC_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('data')),
+    /** postgres://…: the settings live in this PostgreSQL database instead of SQLite under SMART_SYNC_DATA_DIR. */
+    DATABASE_URL: databaseUrl,
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -264,6 +351,8 @@ export interface Environment {
   port: number;
   /** Where `smart-sync worker` serves its health and metrics (SMART_SYNC_WORKER_HEALTH_PORT). */
   workerHealthPort: number;
+  /** SMART_SYNC_SHUTDOWN_GRACE_SECONDS (default 30), in ms: how long SIGTERM drains. */
+  shutdownGraceMs: number;
   temporal: {
     /** Unset: run the embedded dev server. */
     address: string | undefined;
@@ -275,6 +364,8 @@ export interface Environment {
     cliPath: string | undefined;
     /** API key, TLS and gRPC metadata from the SDK's environment configuration. */
     connection: TemporalConnectionOptions;
+    /** Worker Deployment versioning (TEMPORAL_DEPLOYMENT_NAME); undefined: off. */
+    versioning?: WorkerVersioning;
   };
   /** Demo mode: no real endpoints configured, so the built-in emulators stand in. */
   demo: boolean;
@@ -303,7 +394,11 @@ export interface Environment {
   configPath: string | undefined;
   /** Per-step retry and timeout overrides (SMART_SYNC_RETRY_POLICIES). */
   retryPolicies: z.output<typeof retryPoliciesSchema>;
+  /** Reconciliation of lost webhooks: its interval (null: off) and window, in milliseconds. */
+  reconcile: { everyMs: number | null; windowMs: number };
   dataDir: string;
+  /** DATABASE_URL: settings in PostgreSQL; undefined: in SQLite under dataDir. */
+  databaseUrl: string | undefined;
   logLevel: RawEnv['LOG_LEVEL'];
 }
 
@@ -339,6 +434,7 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = proc
   return {
     port: e.PORT,
     workerHealthPort: e.SMART_SYNC_WORKER_HEALTH_PORT,
+    shutdownGraceMs: (e.SMART_SYNC_SHUTDOWN_GRACE_SECONDS ?? DEFAULT_SHUTDOWN_GRACE_SECONDS) * 1000,
     temporal: {
       // TEMPORAL_ADDRESS wins over a profile's address, as in every SDK program.
       address: e.TEMPORAL_ADDRESS ?? profile.address,
@@ -349,6 +445,18 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = proc
       devServerPort: e.TEMPORAL_DEV_SERVER_PORT,
       cliPath: e.TEMPORAL_CLI_PATH,
       connection: profile.connection,
+      ...(e.TEMPORAL_DEPLOYMENT_NAME
+        ? {
+            versioning: {
+              deploymentName: e.TEMPORAL_DEPLOYMENT_NAME,
+              ...(e.TEMPORAL_WORKER_BUILD_ID ? { buildId: e.TEMPORAL_WORKER_BUILD_ID } : {}),
+              behavior:
+                e.SMART_SYNC_VERSIONING_BEHAVIOR === 'pinned'
+                  ? ('PINNED' as const)
+                  : ('AUTO_UPGRADE' as const),
+            },
+          }
+        : {}),
     },
     demo,
     demoPorts: { oneflow: e.DEMO_ONEFLOW_PORT, superoffice: e.DEMO_SUPEROFFICE_PORT },
@@ -371,7 +479,13 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = proc
     host: e.SMART_SYNC_HOST ?? (demo ? '127.0.0.1' : undefined),
     configPath: e.SMART_SYNC_CONFIG ? path.resolve(cwd, e.SMART_SYNC_CONFIG) : undefined,
     retryPolicies: e.SMART_SYNC_RETRY_POLICIES ?? {},
+    // The window does not take `off`, so it is never null; the default is its own fallback.
+    reconcile: {
+      everyMs: e.SMART_SYNC_RECONCILE_EVERY,
+      windowMs: e.SMART_SYNC_RECONCILE_WINDOW ?? 26 * 3_600_000,
+    },
     dataDir: path.resolve(cwd, e.SMART_SYNC_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
   };
 }

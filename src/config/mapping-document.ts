@@ -54,9 +54,42 @@ export interface ContactParticipantFieldMapping {
 
 export type Mapping = SaleOrCompanyMapping | ContactDataFieldMapping | ContactParticipantFieldMapping;
 
+/** The signed PDF limit when smartSync.signedPdfMaxBytes is not set: 25 MB. */
+export const DEFAULT_SIGNED_PDF_MAX_BYTES = 25 * 1024 * 1024;
+/** The most signedPdfMaxBytes may be: 100 MB, which one activity attempt can still carry. */
+export const SIGNED_PDF_MAX_BYTES_CEILING = 100 * 1024 * 1024;
+
+export interface SmartSyncSwitches {
+  dataFields: boolean;
+  products: boolean;
+  // The switches below are optional so that documents written before them keep their meaning (off).
+  /** A signed contract marks its Sale Sold on the date of signing. */
+  markSaleSold?: boolean;
+  /** The signed PDF is filed as a Document on the Sale, of type signedPdfDocumentTypeId. */
+  attachSignedPdf?: boolean;
+  /** The SuperOffice document template (document type) of the filed PDF. */
+  signedPdfDocumentTypeId?: number;
+  /** A signed PDF larger than this many bytes is refused; DEFAULT_SIGNED_PDF_MAX_BYTES when unset. */
+  signedPdfMaxBytes?: number;
+  /** A contract product no quote line matches becomes a new quote line. */
+  addProducts?: boolean;
+  /** A quote line no contract product matches is deleted. */
+  removeProducts?: boolean;
+}
+
+export const SMART_SYNC_KEYS = [
+  'dataFields',
+  'products',
+  'markSaleSold',
+  'attachSignedPdf',
+  'signedPdfDocumentTypeId',
+  'signedPdfMaxBytes',
+  'addProducts',
+  'removeProducts',
+] as const satisfies ReadonlyArray<keyof SmartSyncSwitches>;
+
 export interface MappingDocument {
-  /** markSaleSold is optional so that documents written before it keep their meaning (off). */
-  smartSync: { dataFields: boolean; products: boolean; markSaleSold?: boolean };
+  smartSync: SmartSyncSwitches;
   links: { sale: string; company?: string };
   mappings: Mapping[];
 }
@@ -112,6 +145,27 @@ const booleanToggle = (name: string) =>
         ? `missing: true to sync ${name}, false to leave them alone`
         : `must be true or false, got ${quote(issue.input)}`,
   });
+
+/** A switch added after 0.1: absent means off. */
+const optionalSwitch = (whenTrue: string, whenFalse: string) =>
+  z
+    .boolean({
+      error: (issue) => `must be true (${whenTrue}) or false (${whenFalse}), got ${quote(issue.input)}`,
+    })
+    .optional();
+
+/** A signed PDF filed with no document type would land in SuperOffice untyped: ask for one. */
+function checkSignedPdfSettings(raw: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
+  if (!isRecord(raw) || !isRecord(raw.smartSync)) return;
+  if (raw.smartSync.attachSignedPdf === true && raw.smartSync.signedPdfDocumentTypeId === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['smartSync', 'signedPdfDocumentTypeId'],
+      message:
+        'missing: the document type to file the signed PDF as (pick one on the Smart sync tab; GET /api/document-types lists them), needed when attachSignedPdf is true',
+    });
+  }
+}
 
 const customId = (whatFor: string) =>
   z
@@ -277,20 +331,44 @@ export const mappingDocumentSchema = z
         {
           dataFields: booleanToggle('data fields'),
           products: booleanToggle('products'),
-          markSaleSold: z
-            .boolean({
+          markSaleSold: optionalSwitch(
+            'mark the Sale Sold when the contract is signed',
+            'leave its status alone',
+          ),
+          attachSignedPdf: optionalSwitch(
+            'file the signed PDF as a Document on the Sale',
+            'file no document',
+          ),
+          signedPdfDocumentTypeId: z
+            .number({
               error: (issue) =>
-                `must be true (mark the Sale Sold when the contract is signed) or false (leave its status alone), got ${quote(issue.input)}`,
+                `must be the id of a SuperOffice document type (a number, as GET /api/document-types lists them), got ${quote(issue.input)}`,
+            })
+            .int({ error: (issue) => `must be a whole number, got ${quote(issue.input)}` })
+            .positive({ error: (issue) => `must be a document type id from 1 up, got ${quote(issue.input)}` })
+            .optional(),
+          signedPdfMaxBytes: z
+            .number({
+              error: (issue) =>
+                `must be the largest signed PDF to file, in bytes (e.g. ${DEFAULT_SIGNED_PDF_MAX_BYTES} for 25 MB), got ${quote(issue.input)}`,
+            })
+            .int({ error: (issue) => `must be a whole number of bytes, got ${quote(issue.input)}` })
+            .min(1, { error: (issue) => `must be at least 1 byte, got ${quote(issue.input)}` })
+            .max(SIGNED_PDF_MAX_BYTES_CEILING, {
+              error: (issue) =>
+                `must be at most ${SIGNED_PDF_MAX_BYTES_CEILING} (100 MB), got ${quote(issue.input)}`,
             })
             .optional(),
+          addProducts: optionalSwitch(
+            "add the contract's products that the Sale's quote lacks",
+            'add no quote lines',
+          ),
+          removeProducts: optionalSwitch(
+            'delete the quote lines whose product is no longer in the contract',
+            'delete no quote lines',
+          ),
         },
-        {
-          error: strictError('{ "dataFields": true, "products": true }', [
-            'dataFields',
-            'products',
-            'markSaleSold',
-          ]),
-        },
+        { error: strictError('{ "dataFields": true, "products": true }', SMART_SYNC_KEYS) },
       ),
       links: z.strictObject(
         {
@@ -316,7 +394,8 @@ export const mappingDocumentSchema = z
       ]),
     },
   )
-  .check(z.superRefine(checkDuplicates, { when: (payload) => isRecord(payload.value) }));
+  .check(z.superRefine(checkDuplicates, { when: (payload) => isRecord(payload.value) }))
+  .check(z.superRefine(checkSignedPdfSettings, { when: (payload) => isRecord(payload.value) }));
 
 /** `['mappings', 3, 'participant']` → `mappings[3].participant` */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -7,6 +7,8 @@ export interface JsonRequest<T extends z.ZodType> {
   url: string;
   headers: Record<string, string>;
   body?: unknown;
+  /** Bytes sent as they are (a file's content) instead of a JSON body. */
+  rawBody?: { bytes: Uint8Array; contentType: string };
   /** Shape of a 2xx body; a body that does not match is an `invalid_response` ApiError. */
   schema: T;
   timeoutMs: number;
@@ -59,10 +61,18 @@ export async function jsonRequest<T extends z.ZodType>(req: JsonRequest<T>): Pro
       method: req.method,
       headers: {
         Accept: 'application/json',
-        ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...(req.rawBody
+          ? { 'Content-Type': req.rawBody.contentType }
+          : req.body !== undefined
+            ? { 'Content-Type': 'application/json' }
+            : {}),
         ...req.headers,
       },
-      body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
+      body: req.rawBody
+        ? (req.rawBody.bytes as Uint8Array<ArrayBuffer>)
+        : req.body !== undefined
+          ? JSON.stringify(req.body)
+          : undefined,
       signal: AbortSignal.any(signals),
     });
   } catch (err) {

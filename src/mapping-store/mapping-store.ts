@@ -88,6 +88,25 @@ export interface StoredConnection {
 }
 
 /**
+ * A sign-in (OAuth `state`) handed out and not yet come back, kept in the store so that the
+ * callback may land on any api replica. The store sees only the state's digest as the key
+ * and the PKCE verifier sealed: what it holds cannot complete a sign-in by itself.
+ */
+export interface PendingAuthorization {
+  /** The PKCE verifier, encrypted and authenticated (see superoffice/sign-in/sealed-secret.ts). */
+  sealedVerifier: string;
+  /** Epoch milliseconds after which the state is refused. */
+  expiresAt: number;
+}
+
+export interface PendingAuthorizationLimits {
+  /** Epoch milliseconds: the pending ones expired by then are dropped first. */
+  now: number;
+  /** At most this many are kept; the oldest give way to a new one. */
+  max: number;
+}
+
+/**
  * Where the mapping document lives between restarts. One small interface, so a server
  * database can stand in for the local one when several instances run.
  */
@@ -106,6 +125,19 @@ export interface MappingStore {
   setConnection(connection: StoredConnection): Promise<void>;
   /** True when there was one to delete. */
   deleteConnection(provider: string): Promise<boolean>;
+  /** Every stored connection, by provider (for settings export). */
+  listConnections(): Promise<StoredConnection[]>;
+  putPendingAuthorization(
+    key: string,
+    pending: PendingAuthorization,
+    limits: PendingAuthorizationLimits,
+  ): Promise<void>;
+  /**
+   * Takes the pending authorization out, in one step no other take can come between, so a
+   * state is accepted once even when two replicas get the same callback; null when there is
+   * none, and when it has expired by `now` (it is deleted all the same).
+   */
+  takePendingAuthorization(key: string, now: number): Promise<PendingAuthorization | null>;
   close(): Promise<void>;
 }
 
@@ -114,6 +146,7 @@ export class InMemoryMappingStore implements MappingStore {
   private doc: MappingDocument | null;
   private seedFingerprint: string | null = null;
   private readonly connections = new Map<string, StoredConnection>();
+  private readonly pending = new Map<string, PendingAuthorization>();
   constructor(initial: MappingDocument | null = null) {
     this.doc = initial;
   }
@@ -143,6 +176,26 @@ export class InMemoryMappingStore implements MappingStore {
   }
   async deleteConnection(provider: string): Promise<boolean> {
     return this.connections.delete(provider);
+  }
+  async listConnections(): Promise<StoredConnection[]> {
+    return [...this.connections.values()]
+      .map((c) => ({ ...c }))
+      .sort((a, b) => a.provider.localeCompare(b.provider));
+  }
+  async putPendingAuthorization(
+    key: string,
+    pending: PendingAuthorization,
+    limits: PendingAuthorizationLimits,
+  ): Promise<void> {
+    for (const [k, p] of this.pending) if (p.expiresAt <= limits.now) this.pending.delete(k);
+    // A Map iterates in insertion order: the first key is the oldest.
+    while (this.pending.size >= limits.max) this.pending.delete(this.pending.keys().next().value!);
+    this.pending.set(key, { ...pending });
+  }
+  async takePendingAuthorization(key: string, now: number): Promise<PendingAuthorization | null> {
+    const p = this.pending.get(key);
+    this.pending.delete(key);
+    return p && p.expiresAt > now ? { ...p } : null;
   }
   /** Back to no document at all, as on a first start (tests of the empty state). */
   clear(): void {

@@ -7,6 +7,8 @@ import {
   type MappingStore,
   MappingStoreError,
   mappingDocumentVersion,
+  type PendingAuthorization,
+  type PendingAuthorizationLimits,
   type SaveOptions,
   type StoredConnection,
   VersionConflictError,
@@ -41,7 +43,7 @@ export { MappingStoreError };
 type SqlJs = initSqlJs.SqlJsStatic;
 type Database = initSqlJs.Database;
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 /** Versions of the mapping document kept, the current one included: a replaced document is never lost at once. */
 const DEFAULT_HISTORY_LIMIT = 50;
 
@@ -105,31 +107,46 @@ function migrate(db: Database, file: string): void {
     );
   }
   if (version === SCHEMA_VERSION) return;
-  db.run(`
-    CREATE TABLE IF NOT EXISTS mapping_document_versions (
-      version   INTEGER PRIMARY KEY AUTOINCREMENT,
-      document  TEXT NOT NULL,
-      saved_at  TEXT NOT NULL,
-      source    TEXT NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS settings_meta (
-      key   TEXT PRIMARY KEY,
-      value TEXT NOT NULL
-    );
-    PRAGMA user_version = ${SCHEMA_VERSION};
-  `);
+  // Each step takes the file from one schema version to the next; a file is migrated in
+  // memory and written back whole with the next change, so a failed step leaves it as it was.
+  if (version < 1) {
+    db.run(`
+      CREATE TABLE IF NOT EXISTS mapping_document_versions (
+        version   INTEGER PRIMARY KEY AUTOINCREMENT,
+        document  TEXT NOT NULL,
+        saved_at  TEXT NOT NULL,
+        source    TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS settings_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `);
+  }
+  if (version < 2) {
+    // Sign-ins in flight (OAuth state digest -> sealed PKCE verifier); seq orders them by age.
+    db.run(`
+      CREATE TABLE IF NOT EXISTS pending_authorizations (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        key              TEXT NOT NULL UNIQUE,
+        sealed_verifier  TEXT NOT NULL,
+        expires_at       INTEGER NOT NULL
+      );
+    `);
+  }
+  db.run(`PRAGMA user_version = ${SCHEMA_VERSION};`);
 }
 
 /**
  * Replaces `file` with `bytes` so that it holds the old bytes or the new ones, never a
  * mix, whatever happens meanwhile: a temporary file beside it, fsynced, renamed over it.
  */
-export async function writeFileAtomically(file: string, bytes: Uint8Array): Promise<void> {
+export async function writeFileAtomically(file: string, bytes: Uint8Array, mode = 0o644): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await mkdir(dir, { recursive: true });
-    const handle = await open(temp, 'w', 0o644);
+    const handle = await open(temp, 'w', mode);
     try {
       await handle.writeFile(bytes);
       await handle.sync();
@@ -295,6 +312,56 @@ export class SqliteMappingStore implements MappingStore {
       deleted = next.getRowsModified() > 0;
     });
     return deleted;
+  }
+
+  async listConnections(): Promise<StoredConnection[]> {
+    return this.exclusive(async () => {
+      const rows =
+        (await this.current()).exec(
+          "SELECT key, value FROM settings_meta WHERE key LIKE 'connection:%' ORDER BY key",
+        )[0]?.values ?? [];
+      return rows.map(([key, value]) => {
+        try {
+          return JSON.parse(String(value)) as StoredConnection;
+        } catch (err) {
+          throw new MappingStoreError(
+            `${this.file}: the stored ${String(key).slice('connection:'.length)} connection is not JSON (${(err as Error).message}); disconnect and connect again`,
+          );
+        }
+      });
+    });
+  }
+
+  async putPendingAuthorization(
+    key: string,
+    pending: PendingAuthorization,
+    limits: PendingAuthorizationLimits,
+  ): Promise<void> {
+    await this.changeMeta((next) => {
+      next.run('DELETE FROM pending_authorizations WHERE expires_at <= ?', [limits.now]);
+      next.run(
+        'DELETE FROM pending_authorizations WHERE seq IN (SELECT seq FROM pending_authorizations ORDER BY seq DESC LIMIT -1 OFFSET ?)',
+        [Math.max(0, limits.max - 1)],
+      );
+      next.run(
+        'INSERT OR REPLACE INTO pending_authorizations (key, sealed_verifier, expires_at) VALUES (?, ?, ?)',
+        [key, pending.sealedVerifier, pending.expiresAt],
+      );
+    });
+  }
+
+  async takePendingAuthorization(key: string, now: number): Promise<PendingAuthorization | null> {
+    let taken: PendingAuthorization | null = null;
+    await this.changeMeta((next) => {
+      const row = next.exec('SELECT sealed_verifier, expires_at FROM pending_authorizations WHERE key = ?', [
+        key,
+      ])[0]?.values[0];
+      if (!row) return;
+      next.run('DELETE FROM pending_authorizations WHERE key = ?', [key]);
+      taken = { sealedVerifier: String(row[0]), expiresAt: Number(row[1]) };
+    });
+    const found = taken as PendingAuthorization | null;
+    return found && found.expiresAt > now ? found : null;
   }
 
   private async changeMeta(change: (next: Database) => void): Promise<void> {

@@ -369,7 +369,11 @@ export function planSync({ facts, document, catalog }: PlanInput): SyncPlan {
   }
 
   const noDataFieldWork = !dataFieldsOn || mappings.length === 0;
-  const nothingToSync = noDataFieldWork && !productsOn && document.smartSync.markSaleSold !== true;
+  const nothingToSync =
+    noDataFieldWork &&
+    !productsOn &&
+    document.smartSync.markSaleSold !== true &&
+    document.smartSync.attachSignedPdf !== true;
   const plan: SyncPlan = {
     contractId: facts.contractId,
     saleId,

@@ -250,6 +250,20 @@ export function shapePreview(input: {
         value: w.display,
         source: w.source,
       })),
+      // smartSync.removeProducts and addProducts: the lines a sync would delete and add.
+      ...(plan.products.removals ?? []).map((r) => ({
+        product: r.name,
+        status: 'would_write' as const,
+        quoteLineId: r.quoteLineId,
+        value: 'removed from the quote: no longer in the contract',
+        source: `quote line ${r.quoteLineId}`,
+      })),
+      ...(plan.products.additions ?? []).map((a) => ({
+        product: a.name,
+        status: 'would_write' as const,
+        value: a.display,
+        source: a.source,
+      })),
       ...plan.products.planned.map(productFromResult),
     ];
     products = { status: recordStatus(lines), lines };
@@ -289,6 +303,11 @@ export function shapePreview(input: {
     summary,
     records,
     products,
-    notes: plan.notes,
+    notes: plan.signedPdf
+      ? [
+          ...plan.notes,
+          `The signed PDF would be filed as a Document on Sale ${plan.signedPdf.saleId} (document type ${plan.signedPdf.documentTemplateId}), unless this signing's is filed already`,
+        ]
+      : plan.notes,
   };
 }

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { ApiError } from '../http/api-error';
+import { downloadBytes } from '../http/binary-request';
 import { type AttemptScope, eitherSignal, jsonRequest } from '../http/json-request';
+import { type OneflowContractFile, oneflowContractFilesSchema } from './contract-files';
 import { type OneflowContract, oneflowContractSchema } from './contract';
+import {
+  type ContractSort,
+  type OneflowContractListPage,
+  oneflowContractListPageSchema,
+  type TimeRange,
+  timeRangeParam,
+} from './contract-list';
 import {
   type ContractEventSort,
   type OneflowContractEvent,
@@ -34,6 +43,18 @@ export interface ListContractEventsOptions extends CallOptions {
    * event newest-first costs one call however long the contract's history is.
    */
   until?: (event: OneflowContractEvent) => boolean;
+}
+
+export interface ListContractsOptions extends CallOptions {
+  /** filter[states]: any of these. */
+  states?: ReadonlyArray<'draft' | 'pending' | 'overdue' | 'signed' | 'declined'>;
+  /** filter[published_time]: a datetime range. */
+  publishedTime?: TimeRange;
+  sort?: ContractSort;
+  /** 0–19900 (Oneflow's deepest offset); default 0. */
+  offset?: number;
+  /** 1–100; default 100. */
+  limit?: number;
 }
 
 /** Oneflow's pagination: limit 1–100, and no offset beyond 19900. */
@@ -141,6 +162,79 @@ export class OneflowClient {
     return events;
   }
 
+  /** The contract's files (GET /v1/contracts/{id}/files/): the signed contract is type "contract". */
+  async listContractFiles(contractId: number, options: CallOptions = {}): Promise<OneflowContractFile[]> {
+    if (!Number.isSafeInteger(contractId) || contractId <= 0) {
+      throw new ApiError(
+        'oneflow',
+        'rejected',
+        `contract id must be a positive integer, got ${String(contractId)}`,
+      );
+    }
+    return this.get(`/contracts/${contractId}/files/`, oneflowContractFilesSchema, options);
+  }
+
+  /**
+   * One file's bytes (GET /v1/contracts/{id}/files/{file_id}?download=true), following
+   * Oneflow's 302 to its storage URL; more than `maxBytes` is a FileTooLarge, before the
+   * whole body is read.
+   */
+  async downloadContractFile(
+    contractId: number,
+    fileId: number,
+    options: CallOptions & { maxBytes: number; onProgress?: (bytes: number) => void },
+  ): Promise<Uint8Array> {
+    const headers: Record<string, string> = { 'X-Oneflow-API-Token': this.apiToken };
+    if (this.userEmail) headers['X-Oneflow-User-Email'] = this.userEmail;
+    try {
+      const bytes = await downloadBytes({
+        service: 'oneflow',
+        url: `${this.apiUrl}/contracts/${contractId}/files/${fileId}?download=true`,
+        headers,
+        maxBytes: options.maxBytes,
+        // A file takes longer than a JSON answer: up to a minute per download.
+        timeoutMs: Math.max(this.timeoutMs, 60_000),
+        signal: eitherSignal(options.signal, this.attempt.signal),
+        describeError: (status, body) => this.describeError(status, body),
+        onProgress: options.onProgress,
+      });
+      this.attempt.onCall?.();
+      return bytes;
+    } catch (err) {
+      if (err instanceof ApiError) this.attempt.onCall?.();
+      throw err;
+    }
+  }
+
+  /**
+   * One page of the account's contracts (GET /v1/contracts), with Oneflow's documented
+   * filters and sort keys. One page per call: the caller decides how deep to read, since
+   * Oneflow stops at offset 19900 and a narrower filter is then the way on. `hasMore`
+   * says whether `count` and `_links.next` promise a page after this one.
+   */
+  async listContracts(
+    options: ListContractsOptions = {},
+  ): Promise<OneflowContractListPage & { hasMore: boolean }> {
+    const offset = options.offset ?? 0;
+    const limit = options.limit ?? MAX_PAGE_SIZE;
+    if (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET) {
+      throw new ApiError('oneflow', 'rejected', `offset must be 0–${MAX_OFFSET}, got ${String(offset)}`);
+    }
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new ApiError('oneflow', 'rejected', `limit must be 1–${MAX_PAGE_SIZE}, got ${String(limit)}`);
+    }
+    const query = new URLSearchParams({ limit: String(limit), offset: String(offset) });
+    if (options.states?.length) query.set('filter[states]', options.states.join(','));
+    if (options.publishedTime) query.set('filter[published_time]', timeRangeParam(options.publishedTime));
+    if (options.sort) query.set('sort', options.sort);
+    const page = await this.get(`/contracts?${query.toString()}`, oneflowContractListPageSchema, options);
+    const hasMore =
+      page.data.length > 0 &&
+      offset + page.data.length < page.count &&
+      (page._links === null || Boolean(page._links.next?.href));
+    return { ...page, hasMore };
+  }
+
   private async get<T extends z.ZodType>(
     path: string,
     schema: T,
@@ -190,6 +284,10 @@ export class OneflowClient {
     }
     // Defence in depth: an error body that echoes the token must not carry it into logs.
     if (this.apiToken) message = message.split(this.apiToken).join('[redacted]');
+    // Every Oneflow endpoint answers 401 only for the token: say which setting holds it.
+    if (status === 401) {
+      message += ' Check ONEFLOW_API_TOKEN: it must be a valid Oneflow API token (Marketplace > API tokens).';
+    }
     return { message, code };
   }
 }

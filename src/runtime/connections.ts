@@ -7,10 +7,12 @@ import { CALLBACK_PATH, type ConnectionMode, connectionsRouter } from '../server
 import type { SuperOfficeClient, SuperOfficeClientOptions } from '../superoffice/client';
 import {
   contextIdOf,
+  lookUpTenantApi,
   type OAuthClient,
   signInClientOptions,
   StaticTokenCredentials,
   StoredConnectionCredentials,
+  SUPEROFFICE_PROVIDER,
 } from '../superoffice/sign-in';
 
 type Wiring = Pick<Environment, 'demo' | 'publicUrl' | 'secretKey'> & {
@@ -33,7 +35,8 @@ export function oauthClientOf(environment: Wiring): OAuthClient | undefined {
 
 /**
  * The SuperOffice client's sign-in: the environment's, with a connection made through the
- * sign-in taking precedence whenever one is stored.
+ * sign-in taking precedence whenever one is stored, at its own tenant's address (the
+ * id_token's webapi_url) rather than SUPEROFFICE_API_URL; a 421 then looks up that tenant.
  */
 export function superOfficeSignInOptions(
   environment: Wiring,
@@ -44,17 +47,46 @@ export function superOfficeSignInOptions(
   const base = signInClientOptions(environment.demo ? undefined : environment.superoffice.signIn, apiUrl);
   const oauth = oauthClientOf(environment);
   if (!oauth) return base;
+  const credentials = new StoredConnectionCredentials({
+    store,
+    secretKey: environment.secretKey,
+    loginUrl: oauth.loginUrl,
+    clientId: oauth.clientId,
+    clientSecret: oauth.clientSecret,
+    fallback: base.credentials ?? new StaticTokenCredentials(accessToken ?? ''),
+  });
+  const relocateConfigured = base.relocate;
   return {
-    ...base,
-    credentials: new StoredConnectionCredentials({
-      store,
-      secretKey: environment.secretKey,
-      loginUrl: oauth.loginUrl,
-      clientId: oauth.clientId,
-      clientSecret: oauth.clientSecret,
-      fallback: base.credentials ?? new StaticTokenCredentials(accessToken ?? ''),
-    }),
+    credentials,
+    relocate: async () => {
+      const stored = await credentials.relocateStored((contextId) =>
+        lookUpTenantApi(oauth.loginUrl, contextId),
+      );
+      if (stored !== undefined) return stored;
+      if (!relocateConfigured) throw new Error('SuperOffice answered 421 and there is no tenant to look up');
+      return relocateConfigured();
+    },
   };
+}
+
+/**
+ * SMART_SYNC_SECRET_KEY is required once a connection is stored that the sign-in would use:
+ * without it, the start stops here, saying so, rather than every sync failing later. A key
+ * that does not open the connection (a new one) does not stop the start: syncs then fail
+ * naming it, and the Connection tab offers Reconnect, which seals the connection anew.
+ */
+export async function requireSecretKeyForStoredConnection(
+  environment: Wiring,
+  store: MappingStore,
+): Promise<void> {
+  if (environment.secretKey || !oauthClientOf(environment)) return;
+  const stored = await store.getConnection(SUPEROFFICE_PROVIDER);
+  if (!stored) return;
+  throw new Error(
+    `SMART_SYNC_SECRET_KEY is not set, and a SuperOffice connection is stored (tenant ${stored.tenant}, ` +
+      `connected ${stored.connectedAt}) that can only be opened with it: set SMART_SYNC_SECRET_KEY to the key ` +
+      'it was connected with (with a new key, connect again from the Connection tab)',
+  );
 }
 
 function superOfficeMode(environment: Wiring): ConnectionMode {

@@ -9,24 +9,38 @@ import { type MappingDocument, parseMappingDocumentText } from '../config/mappin
 import type { Logger } from '../logging/logger';
 import { OneflowClient } from '../oneflow/client';
 import { SuperOfficeClient } from '../superoffice/client';
-import { connectionsRouterFor, superOfficeSignInOptions } from './connections';
+import {
+  connectionsRouterFor,
+  requireSecretKeyForStoredConnection,
+  superOfficeSignInOptions,
+} from './connections';
 import { createApp } from '../server/app';
 import type { MappingStore } from '../mapping-store/mapping-store';
-import { SqliteMappingStore } from '../mapping-store/sqlite-mapping-store';
+import { openSettingsStore, type SettingsStoreLocation } from '../mapping-store/open-settings-store';
 import { seedMappingDocument } from '../mapping-store/seed-mapping-document';
 import { describeCliSource, findTemporalCli } from '../temporal/cli-binary';
 import { closeAfterProbes, connectClient, connectWorker, isTemporalReachable } from '../temporal/connection';
 import { freePort, type SupervisedDevServer, superviseDevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
 import { type RunningWorkers, startWorkers } from '../temporal/workers';
+import { setCurrentVersionCommand } from '../temporal/worker-versioning';
+import { drainHttpServer } from './drain-http-server';
 import { installTemporalRuntime } from '../temporal/runtime-logger';
-import { createOneflowActivities, createSuperOfficeActivities } from '../activities';
+import {
+  createBackfillActivities,
+  createOneflowActivities,
+  createSuperOfficeActivities,
+} from '../activities';
 import { type DemoEnvironment, startDemoEnvironment } from './demo-environment';
 import { webhookRouter } from '../server/webhooks';
-import { createMetrics, metricsRouter } from '../server/metrics';
+import { createMetrics, metricsRouter, recordWorkflowBuild } from '../server/metrics';
 import { adminRouter } from '../server/admin-api';
+import { backfillsRouter } from '../server/backfills';
 import { settingsPageRouter } from '../server/settings-page/settings-page-router';
+import { TemporalBackfills } from '../temporal/backfills';
 import { TemporalSyncStarter } from '../temporal/sync-starter';
+import { ensureReconcileSchedule } from '../temporal/reconcile-schedule';
+import { createSigningSyncActivities } from '../activities/signing-sync';
 import { normalizeStepOverrides, type SmartSyncInput } from '../workflow-contract';
 
 /** Under SMART_SYNC_DATA_DIR: the embedded dev server's pid and owner, for the next start. */
@@ -41,6 +55,24 @@ export const DEV_SERVER_PID_FILE = 'temporal-dev-server.json';
  */
 export function stateDir(environment: Pick<Environment, 'demo' | 'dataDir'>): string {
   return environment.demo ? path.join(environment.dataDir, 'demo') : environment.dataDir;
+}
+
+/** The SQLite settings file of the environment (used when DATABASE_URL is not set). */
+export function settingsFile(environment: Pick<Environment, 'demo' | 'dataDir'>): string {
+  return path.join(stateDir(environment), 'settings.db');
+}
+
+/**
+ * Where the settings live: PostgreSQL when DATABASE_URL is set, else the SQLite file. The
+ * demo never touches a shared database: its state stays in its own folder.
+ */
+export function settingsStoreLocation(
+  environment: Pick<Environment, 'demo' | 'dataDir' | 'databaseUrl'>,
+): SettingsStoreLocation {
+  return {
+    databaseUrl: environment.demo ? undefined : environment.databaseUrl,
+    sqliteFile: settingsFile(environment),
+  };
 }
 
 /** The mapping document the demo runs with when SMART_SYNC_CONFIG names none. */
@@ -216,17 +248,35 @@ export async function startParts(
     if (!devServer) await ensureSearchAttributes(connection, environment.temporal.namespace, logger);
 
     // 2. The mapping document.
-    // SQLite under SMART_SYNC_DATA_DIR; SMART_SYNC_CONFIG seeds it (see seed-mapping-document.ts).
+    // PostgreSQL when DATABASE_URL is set (shared by every replica), else SQLite under
+    // SMART_SYNC_DATA_DIR; SMART_SYNC_CONFIG seeds it (see seed-mapping-document.ts).
     // The file keeps the name it had in 0.1, so that an upgrade finds the existing document.
-    const storeFile = path.join(stateDir(environment), 'settings.db');
-    const store = overrides.mappingStore ?? (await SqliteMappingStore.open(storeFile));
+    const { sqliteFile: storeFile, databaseUrl } = settingsStoreLocation(environment);
+    if (role !== 'all' && !databaseUrl && !overrides.mappingStore) {
+      // Not refused: a single api and worker seeded by SMART_SYNC_CONFIG alone still work.
+      logger.warn(
+        `smart-sync ${role} without DATABASE_URL keeps its settings in ${storeFile}, its own: ` +
+          'a mapping saved through the settings page does not reach the other processes; ' +
+          'give every api and worker the same DATABASE_URL',
+      );
+    }
+    if (environment.demo && environment.databaseUrl) {
+      logger.warn(
+        'DATABASE_URL is not used in demo mode: the demo keeps its settings in its own SQLite file',
+      );
+    }
+    const opened = overrides.mappingStore
+      ? undefined
+      : await openSettingsStore(settingsStoreLocation(environment), logger);
+    const store = overrides.mappingStore ?? opened!.store;
     stack.push(() => store.close());
-    if (!overrides.mappingStore) {
+    await requireSecretKeyForStoredConnection(environment, store);
+    if (opened) {
       logger.info(
-        { file: storeFile, mode: environment.demo ? 'demo' : 'live' },
+        { store: opened.kind, where: opened.where, mode: environment.demo ? 'demo' : 'live' },
         environment.demo
           ? `mapping store: ${storeFile} (the demo's own, apart from the live store in ${environment.dataDir})`
-          : `mapping store: ${storeFile}`,
+          : `mapping store: ${opened.kind === 'postgres' ? 'PostgreSQL ' : ''}${opened.where}`,
       );
     }
     if (environment.configPath) {
@@ -289,28 +339,8 @@ export async function startParts(
       ),
     });
 
-    // 4. Workers (none in an api).
-    let workers: RunningWorkers | undefined;
-    let runtime: { metricsUrl?: string } = {};
-    if (role !== 'api') {
-      runtime = installTemporalRuntime(logger, { metricsPort: await freePort() });
-      const workerConnection = await connectWorker(target, { fromEnv: devServer === undefined });
-      stack.push(() => workerConnection.close());
-      const started = await startWorkers({
-        connection: workerConnection,
-        namespace: environment.temporal.namespace,
-        taskQueue: environment.temporal.taskQueue,
-        activities: createSuperOfficeActivities({ superoffice, mappingStore: store, logger }),
-        oneflowActivities: createOneflowActivities({ oneflow, logger }),
-        oneflowActivitiesPerSecond: overrides.oneflowActivitiesPerSecond,
-        workerOptions: overrides.workerOptions,
-        logger,
-      });
-      workers = started;
-      stack.push(() => started.shutdown());
-    }
-
-    // 5. HTTP: a worker serves only its health and metrics, on a port of its own.
+    // Starts and finds runs: for the webhook route and admin API, and for the Oneflow
+    // worker's startSigningSync (reconciliation and backfill start syncs through it too).
     const starter = new TemporalSyncStarter({
       client,
       taskQueue: environment.temporal.taskQueue,
@@ -322,7 +352,70 @@ export async function startParts(
         ...normalizeStepOverrides(overrides.steps),
       },
     });
+
+    // 4. Workers (none in an api).
+    let workers: RunningWorkers | undefined;
+    let runtime: { metricsUrl?: string } = {};
+    if (role !== 'api') {
+      runtime = installTemporalRuntime(logger, { metricsPort: await freePort() });
+      const workerConnection = await connectWorker(target, { fromEnv: devServer === undefined });
+      stack.push(() => workerConnection.close());
+      const started = await startWorkers({
+        connection: workerConnection,
+        namespace: environment.temporal.namespace,
+        taskQueue: environment.temporal.taskQueue,
+        activities: {
+          ...createSuperOfficeActivities({ superoffice, oneflow, mappingStore: store, logger }),
+          ...createBackfillActivities({ client }),
+        },
+        oneflowActivities: {
+          ...createOneflowActivities({ oneflow, logger }),
+          ...createSigningSyncActivities({ oneflow, starter, logger }),
+        },
+        oneflowActivitiesPerSecond: overrides.oneflowActivitiesPerSecond,
+        workerOptions: overrides.workerOptions,
+        shutdownGraceMs: environment.shutdownGraceMs,
+        versioning: environment.temporal.versioning,
+        logger,
+      });
+      workers = started;
+      stack.push(() => started.shutdown());
+      if (environment.temporal.versioning) {
+        const { deploymentName, buildId = started.buildId } = environment.temporal.versioning;
+        logger.info(
+          { deployment: deploymentName, buildId },
+          'worker versioning is on: new runs reach these workers once this version is current; ' +
+            `when every replica of it is ready: ${setCurrentVersionCommand(environment.temporal.namespace, deploymentName, buildId)}`,
+        );
+      }
+    }
+
+    // The reconciliation of lost webhooks: its schedule made to match the environment
+    // (created, updated, or removed when off) by whichever part starts; see README.
+    try {
+      await ensureReconcileSchedule(
+        client,
+        { taskQueue: environment.temporal.taskQueue, ...environment.reconcile },
+        logger,
+      );
+    } catch (err) {
+      throw new Error(
+        `could not set up the reconciliation schedule in namespace ${environment.temporal.namespace}: ` +
+          `${(err as Error).message.split('\n')[0]} (the namespace must allow schedules; ` +
+          'SMART_SYNC_RECONCILE_EVERY=off starts without reconciliation)',
+        { cause: err },
+      );
+    }
+
+    // 5. HTTP: a worker serves only its health and metrics, on a port of its own.
+    const backfills = new TemporalBackfills({
+      client,
+      taskQueue: environment.temporal.taskQueue,
+      uiUrl: temporalUiUrl,
+      namespace: environment.temporal.namespace,
+    });
     const metrics = createMetrics();
+    if (workers) recordWorkflowBuild(metrics, workers.buildId, environment.temporal.versioning);
     const app = createApp({
       logger,
       health: {
@@ -338,6 +431,7 @@ export async function startParts(
               webhookRouter({ starter, signKey: webhookSignKey!, logger, metrics }),
               metricsRouter(metrics, runtime.metricsUrl, { token: environment.metricsToken }),
               adminRouter({ starter, store, superoffice, oneflow, adminToken: adminToken!, logger }),
+              backfillsRouter({ backfills, adminToken: adminToken!, logger }),
               connectionsRouterFor({
                 environment,
                 store,
@@ -359,13 +453,8 @@ export async function startParts(
             'SMART_SYNC_WORKER_HEALTH_PORT',
           )
         : await listenHttp(app, environment.port, environment.host);
-    stack.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    );
+    // In-flight requests (a webhook being accepted) are answered before the client closes.
+    stack.push(() => drainHttpServer(server, environment.shutdownGraceMs, logger));
     const address = server.address() as AddressInfo;
     const port = address.port;
     // Bound to one address, the links name it: `localhost` may resolve to an address not listened on.
@@ -445,7 +534,20 @@ export async function runService(
         process.exit(130);
       }
       stopping = true;
-      logger.info({ signal }, 'stopping');
+      const graceSeconds = environment.shutdownGraceMs / 1000;
+      logger.info(
+        { signal, graceSeconds },
+        `stopping: in-flight webhooks and activities get up to ${graceSeconds} s each to finish ` +
+          '(SMART_SYNC_SHUTDOWN_GRACE_SECONDS); activities still running then are handed back to Temporal',
+      );
+      // A drain that hangs (a Temporal that is gone) must not outlive the supervisor's patience.
+      setTimeout(
+        () => {
+          logger.error('still stopping long after the grace period: exiting');
+          process.exit(EXIT_CODE_PART_STOPPED);
+        },
+        2 * environment.shutdownGraceMs + 15_000,
+      ).unref();
       service
         .stop()
         .then(() => logger.info('stopped'))

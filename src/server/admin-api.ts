@@ -133,6 +133,25 @@ export function adminRouter(deps: {
     }
   });
 
+  // The document types the signed PDF can be filed as (smartSync.signedPdfDocumentTypeId).
+  r.get('/api/document-types', async (_req, res) => {
+    try {
+      const templates = await deps.superoffice.listDocumentTemplates();
+      res.json({
+        documentTypes: templates
+          .filter((t) => t.Deleted !== true)
+          .map((t) => ({
+            id: t.DocumentTemplateId,
+            name: t.Name ?? `Document type ${t.DocumentTemplateId}`,
+          })),
+      });
+    } catch (err) {
+      res
+        .status(502)
+        .json({ error: `SuperOffice did not answer with its document types: ${(err as Error).message}` });
+    }
+  });
+
   r.post('/api/contracts/:id/resync', async (req, res) => {
     const id = contractIdParam(req.params.id);
     if (id === null) {

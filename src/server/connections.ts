@@ -63,7 +63,7 @@ function errorPage(res: Response, status: number, message: string): void {
     .send(
       '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Smart Sync: SuperOffice not connected</title></head>' +
         `<body><h1>SuperOffice was not connected</h1><p>${escapeHtml(message)}</p>` +
-        '<p>Nothing was stored. <a href="/settings">Back to the settings</a> and connect again.</p></body></html>',
+        '<p>Nothing was stored. <a href="/settings#connection">Back to the settings</a> and connect again.</p></body></html>',
     );
 }
 
@@ -78,7 +78,10 @@ function messageOf(err: unknown): string {
  */
 export function connectionsRouter(deps: ConnectionsDeps): Router {
   const r = Router();
-  const pending = new PendingAuthorizations(deps.now);
+  // Kept in the store, so that a callback landing on another api replica finds its state.
+  const pending = deps.secretKey
+    ? new PendingAuthorizations(deps.store, deps.secretKey, deps.now)
+    : undefined;
   const lastError: Record<'superoffice' | 'oneflow', string | null> = { superoffice: null, oneflow: null };
   // Apart from lastError, which each check overwrites: a failed connect is still worth telling.
   let lastConnectError: string | null = null;
@@ -88,7 +91,7 @@ export function connectionsRouter(deps: ConnectionsDeps): Router {
     next();
   });
 
-  r.post('/api/connections/superoffice/authorize', (_req, res) => {
+  r.post('/api/connections/superoffice/authorize', async (_req, res) => {
     if (!deps.oauth) {
       res.status(409).json({
         error:
@@ -96,14 +99,27 @@ export function connectionsRouter(deps: ConnectionsDeps): Router {
       });
       return;
     }
-    if (!deps.secretKey) {
+    if (!pending) {
       // Refused before the consent rather than after it, when nothing could be stored.
       res.status(409).json({
         error: 'SMART_SYNC_SECRET_KEY is not set: it is required to store the connection encrypted',
       });
       return;
     }
-    const { state, verifier } = pending.create();
+    let created: { state: string; verifier: string };
+    try {
+      created = await pending.create();
+    } catch (err) {
+      deps.logger.error(
+        { err: { message: messageOf(err) } },
+        'cannot keep the sign-in state in the settings store',
+      );
+      res
+        .status(503)
+        .json({ error: `the settings store cannot keep the sign-in state: ${messageOf(err)}; try again` });
+      return;
+    }
+    const { state, verifier } = created;
     res.json({ authorizeUrl: authorizeUrl(deps.oauth, state, verifier) });
   });
 
@@ -116,7 +132,13 @@ export function connectionsRouter(deps: ConnectionsDeps): Router {
       deps.logger.warn({ connection: SUPEROFFICE_PROVIDER }, `SuperOffice connect failed: ${message}`);
       errorPage(res, status, message);
     };
-    const verifier = pending.take(param('state') ?? '');
+    let verifier: string | undefined;
+    try {
+      verifier = await pending?.take(param('state') ?? '');
+    } catch (err) {
+      fail(503, `The settings store cannot be read (${messageOf(err)}). Start again from the settings page.`);
+      return;
+    }
     if (!deps.oauth || verifier === undefined) {
       fail(
         400,
@@ -143,14 +165,16 @@ export function connectionsRouter(deps: ConnectionsDeps): Router {
         { connection: SUPEROFFICE_PROVIDER, tenant: connected.tenant, webApiUrl: connected.webApiUrl },
         'SuperOffice connected through its sign-in',
       );
-      res.redirect(303, '/settings?connected=superoffice');
+      // Back to the Connection tab, which says it is connected.
+      res.redirect(303, '/settings?connected=superoffice#connection');
     } catch (err) {
       fail(err instanceof ConnectError ? 400 : 502, `${messageOf(err)}.`.replace(/\.\.$/, '.'));
     }
   });
 
   r.get('/api/connections', async (_req, res) => {
-    const stored = await deps.store.getConnection(SUPEROFFICE_PROVIDER);
+    // A stored connection is used only while the client is configured (not by a system user).
+    const stored = deps.oauth ? await deps.store.getConnection(SUPEROFFICE_PROVIDER) : null;
     const check = async (name: 'superoffice' | 'oneflow', service: ConnectedService) => {
       const timeoutMs = deps.probeTimeoutMs ?? 5000;
       try {

@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { type RequestHandler, Router } from 'express';
 import { bearerOf, sameToken } from './admin-auth';
 
@@ -22,6 +22,32 @@ export function createMetrics(): ServiceMetrics {
       registers: [registry],
     }),
   };
+}
+
+/**
+ * smart_sync_workflow_build_info{build_id} 1 on a process that runs workers: which workflow
+ * code it runs (see src/temporal/workflow-bundle.ts), so that a dashboard shows when every
+ * replica runs the same build and when a deploy reached them.
+ */
+export function recordWorkflowBuild(
+  metrics: ServiceMetrics,
+  buildId: string,
+  versioning?: { deploymentName: string; buildId?: string },
+): void {
+  const info = new Gauge({
+    name: 'smart_sync_workflow_build_info',
+    help: "The workflow bundle's build id this process's workers run (and its worker deployment, when versioned); always 1",
+    labelNames: ['build_id', 'deployment', 'deployment_build_id'],
+    registers: [metrics.registry],
+  });
+  info.set(
+    {
+      build_id: buildId,
+      deployment: versioning?.deploymentName ?? '',
+      deployment_build_id: versioning ? (versioning.buildId ?? buildId) : '',
+    },
+    1,
+  );
 }
 
 export interface MetricsAccess {

@@ -37,6 +37,15 @@ import {
   saleEntitySchema,
   userDefinedFieldInfoSchema,
 } from './entities';
+import {
+  type DocumentDraft,
+  type DocumentEntity,
+  type DocumentTemplate,
+  type SaleDocument,
+  documentEntitySchema,
+  documentTemplateSchema,
+  saleDocumentSchema,
+} from './documents';
 
 /** The REST resources whose custom fields Smart Sync reads and writes (API names). */
 export type SuperOfficeEntityName = 'Sale' | 'Contact' | 'Person';
@@ -104,8 +113,10 @@ export class SuperOfficeClient {
     };
   }
 
+  /** The credential's own tenant address (a stored connection's webapi_url) wins over apiUrl. */
   private get baseUrl(): string {
-    return this.shared.baseUrl;
+    const own = this.shared.credentials.apiUrl?.();
+    return own ? baseUrlOf(own) : this.shared.baseUrl;
   }
 
   /**
@@ -366,13 +377,93 @@ export class SuperOfficeClient {
     );
   }
 
+  /**
+   * A new line on the alternative from the price list, by ERP product key; null when no
+   * product of the catalog has that key. Not saved: pass it to saveQuoteLine.
+   */
+  async createQuoteLine(
+    quoteAlternativeId: number,
+    erpProductKey: string,
+    opts?: RequestOptions,
+  ): Promise<QuoteLine | null> {
+    return this.agent(
+      'CreateQuoteLine',
+      {
+        QuoteAlternativeId: positiveId('QuoteAlternative', quoteAlternativeId),
+        ERPProductKey: erpProductKey,
+      },
+      quoteLineSchema,
+      opts,
+    );
+  }
+
+  /** Answers 204, also for a line that is not there (any more). */
+  async deleteQuoteLine(quoteLineId: number, opts?: RequestOptions): Promise<void> {
+    await this.agent(
+      'DeleteQuoteLine',
+      { QuoteLineId: positiveId('QuoteLine', quoteLineId) },
+      z.unknown(),
+      opts,
+    );
+  }
+
+  // Documents
+
+  /** The tenant's document types (document templates), deleted ones left out by SuperOffice. */
+  async listDocumentTemplates(opts?: RequestOptions): Promise<DocumentTemplate[]> {
+    return this.rest('GET', 'List/DocumentTemplate/Items', z.array(documentTemplateSchema), opts);
+  }
+
+  /** The documents listed in the Sale's dialog (Document agent, GetSaleDocuments). */
+  async listSaleDocuments(saleId: number, opts?: RequestOptions): Promise<SaleDocument[]> {
+    const answer = await this.agent(
+      'GetSaleDocuments',
+      { SaleId: positiveId('Sale', saleId) },
+      z.array(saleDocumentSchema),
+      opts,
+      'Document',
+    );
+    return answer ?? [];
+  }
+
+  /** The Document's record (no content yet); SuperOffice may rename the file, so use the answer. */
+  async createDocument(draft: DocumentDraft, opts?: RequestOptions): Promise<DocumentEntity> {
+    return this.rest('POST', 'Document', documentEntitySchema, { ...opts, body: draft });
+  }
+
+  /** How many bytes of content the document has (0 when none was stored yet). */
+  async getDocumentLength(documentId: number, opts?: RequestOptions): Promise<number> {
+    return this.rest(
+      'GET',
+      `Document/${idSegment('Document', documentId)}/Length`,
+      z.number().int().min(0),
+      opts,
+    );
+  }
+
+  /** The document's content, stored as sent (PUT …/Content, not POST, which merges a template). */
+  async setDocumentContent(
+    documentId: number,
+    bytes: Uint8Array,
+    opts?: RequestOptions,
+  ): Promise<DocumentEntity> {
+    return this.rest('PUT', `Document/${idSegment('Document', documentId)}/Content`, documentEntitySchema, {
+      ...opts,
+      rawBody: { bytes, contentType: 'application/octet-stream' },
+    });
+  }
+
   // Transport
 
   private async rest<T extends z.ZodType>(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     schema: T,
-    opts: RequestOptions & { body?: unknown; query?: Record<string, string> } = {},
+    opts: RequestOptions & {
+      body?: unknown;
+      rawBody?: { bytes: Uint8Array; contentType: string };
+      query?: Record<string, string>;
+    } = {},
   ): Promise<z.output<T>> {
     const query = Object.entries(opts.query ?? {})
       // `$` and `/` are left readable: SuperOffice's own samples write `$filter=…` and `email/emailAddress`.
@@ -391,6 +482,7 @@ export class SuperOfficeClient {
             url: `${this.baseUrl}/${path}${query ? `?${query}` : ''}`,
             headers,
             body: opts.body,
+            rawBody: opts.rawBody,
             schema,
             timeoutMs: this.timeoutMs,
             describeError: (status, body) => redact(describeError(status, body), this.secrets()),
@@ -433,8 +525,9 @@ export class SuperOfficeClient {
     body: unknown,
     schema: T,
     opts?: RequestOptions,
+    agentName: 'Quote' | 'Document' = 'Quote',
   ): Promise<z.output<T> | null> {
-    const path = `Agents/Quote/${method}`;
+    const path = `Agents/${agentName}/${method}`;
     const answer = await this.rest('POST', path, z.unknown(), { ...opts, body });
     if (answer === null || answer === undefined) return null;
     const where = { method: 'POST', path: this.pathname(path), status: 200 };

@@ -15,12 +15,26 @@ export class TemporalUnreachableError extends Error {
 
 function unreachable(target: TemporalTarget, err: unknown, fromEnv: boolean): TemporalUnreachableError {
   const what = fromEnv ? `TEMPORAL_ADDRESS=${target.address}` : `the Temporal server at ${target.address}`;
-  const hint = fromEnv
-    ? 'Check the address and that the server is running, or unset TEMPORAL_ADDRESS to run the embedded dev server.'
-    : '';
-  return new TemporalUnreachableError(
-    `${what}: cannot reach Temporal there (${(err as Error).message.split('\n')[0]}). ${hint}`.trim(),
-  );
+  // Connection.connect wraps the server's answer ("Failed to connect…"): the cause says why.
+  let root: unknown = err;
+  while (root instanceof Error && root.cause instanceof Error) root = root.cause;
+  const message = [err, ...(root === err ? [] : [root])]
+    .map((e) => (e instanceof Error ? e.message : String(e)).split('\n')[0])
+    .join(': ');
+  const code = (root as { code?: unknown }).code;
+  // The server answered but refused us: another address would not help, the credentials might.
+  const refused = code === 16 || code === 7 || /\b(16 UNAUTHENTICATED|7 PERMISSION_DENIED)\b/.test(message);
+  const tls = /certificate|handshake|\bTLS\b|\bSSL\b|tls/i.test(message);
+  const hint = !fromEnv
+    ? ''
+    : refused
+      ? 'The server refused the credentials: check TEMPORAL_API_KEY (or the client certificate, ' +
+        'TEMPORAL_TLS_CLIENT_CERT_PATH and _KEY_PATH) and that it may use this namespace.'
+      : tls
+        ? 'The TLS connection failed: check TEMPORAL_TLS_SERVER_CA_CERT_PATH and TEMPORAL_TLS_SERVER_NAME ' +
+          '(or TEMPORAL_TLS=false for a server without TLS).'
+        : 'Check the address and that the server is running, or unset TEMPORAL_ADDRESS to run the embedded dev server.';
+  return new TemporalUnreachableError(`${what}: cannot reach Temporal there (${message}). ${hint}`.trim());
 }
 
 /** A client for starting and querying workflows; fails fast with a clear message. */

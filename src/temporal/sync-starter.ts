@@ -21,6 +21,7 @@ import {
   normalizeRecordedResult,
   OUTCOME,
   progressQuery,
+  queueQuery,
   SALE_ID,
   SMART_SYNC_WORKFLOW,
   type SmartSyncInput,
@@ -143,6 +144,54 @@ export class TemporalSyncStarter {
       ),
     );
     return { workflowId, runId: '', link: this.link(workflowId), duplicate: false };
+  }
+
+  /**
+   * A signing found by reconciliation or a backfill rather than a webhook: the same run id
+   * (signingWorkflowId) and the same queue as the webhook path, so whichever comes first
+   * starts the sync and the other finds it. Unlike a redelivered webhook, a run of the
+   * signing in any state counts as its sync: one that failed or was terminated is left for
+   * an operator to re-run, so that a sync that fails for good is not started again on every
+   * reconciliation. A signing still waiting in its contract's queue (behind another run of
+   * the contract) counts as synced too; should that look fail, the signal is sent anyway,
+   * and the queue itself takes a signing only once.
+   */
+  async startFoundSigning(
+    contractId: number,
+    eventId: number,
+    trigger: 'reconcile' | 'backfill',
+  ): Promise<{ workflowId: string; duplicate: boolean }> {
+    const workflowId = signingWorkflowId(contractId, eventId);
+    try {
+      await this.call(START_DEADLINE_MS, () => this.deps.client.workflow.getHandle(workflowId).describe());
+      return { workflowId, duplicate: true };
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    if (await this.queuedInContract(contractId, workflowId)) return { workflowId, duplicate: true };
+    const request: SigningRequest = { workflowId, trigger, eventId };
+    await this.call(START_DEADLINE_MS, () =>
+      this.deps.client.workflow.signalWithStart<ContractSyncsWorkflow, [SigningRequest]>(
+        CONTRACT_SYNCS_WORKFLOW,
+        { ...this.queueOptions(contractId), signal: signingSignal, signalArgs: [request] },
+      ),
+    );
+    return { workflowId, duplicate: false };
+  }
+
+  /** Whether the contract's running queue holds this run id, waiting for its turn. */
+  private async queuedInContract(contractId: number, workflowId: string): Promise<boolean> {
+    const queue = this.deps.client.workflow.getHandle(contractSyncsWorkflowId(contractId));
+    try {
+      const desc = await this.call(START_DEADLINE_MS, () => queue.describe());
+      if (desc.status.name !== 'RUNNING') return false;
+      const { active, pending } = await this.call(START_DEADLINE_MS, () => queue.query(queueQuery));
+      return active === workflowId || pending.includes(workflowId);
+    } catch {
+      // No queue, or none that can answer now (no worker for the query, Temporal slow):
+      // sending the signal is safe all the same, since the queue dedupes it.
+      return false;
+    }
   }
 
   /**

@@ -1,7 +1,10 @@
-import path from 'node:path';
 import { type NativeConnection, type State, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from '../logging/logger';
 import { oneflowTaskQueue } from '../workflow-contract';
+import { loadWorkflowBundle, type WorkflowBundle } from './workflow-bundle';
+import { type WorkerVersioning, workerDeploymentOptions } from './worker-versioning';
+
+export { workflowsPath } from './workflow-bundle';
 
 /**
  * Two workers share one connection:
@@ -33,10 +36,21 @@ export interface WorkerSetup {
   logger?: Logger;
   /** Extra options for tuning (benchmarks) and tests. */
   workerOptions?: Partial<WorkerOptions>;
+  /** The workflow code; default: the prebuilt bundle, or bundled once in this process. */
+  workflowBundle?: WorkflowBundle;
+  /**
+   * How long shutdown() lets in-flight activities finish before cancelling them, which
+   * hands them back to Temporal to retry on another worker (default: the SDK's 0).
+   */
+  shutdownGraceMs?: number;
+  /** Worker Deployment versioning (off unless given). */
+  versioning?: WorkerVersioning;
 }
 
 export interface RunningWorkers {
   workers: Worker[];
+  /** The build id of the workflow code the main worker runs (see workflow-bundle.ts). */
+  buildId: string;
   /** Resolves when both workers have stopped; rejects if one of them crashed. */
   done: Promise<void>;
   isRunning(): boolean;
@@ -58,18 +72,24 @@ export interface SupervisedWorker {
   shutdown(): void;
 }
 
-export function workflowsPath(): string {
-  // Resolves to src/workflows/index.ts under ts tooling and dist/workflows/index.js when built.
-  return require.resolve(path.join(__dirname, '..', 'workflows'));
-}
-
 export async function startWorkers(setup: WorkerSetup): Promise<RunningWorkers> {
+  const bundle = setup.workflowBundle ?? (await loadWorkflowBundle());
+  if (bundle.stale)
+    setup.logger?.warn(
+      { stale: bundle.stale },
+      'the prebuilt workflow bundle is out of date: bundled the workflows at start instead; run `npm run build`',
+    );
+  // Both workers in one deployment version: the Oneflow activities of a run go where its workflow is.
+  const versioned = setup.versioning ? workerDeploymentOptions(setup.versioning, bundle.buildId) : {};
+  const shutdown = setup.shutdownGraceMs === undefined ? {} : { shutdownGraceTime: setup.shutdownGraceMs };
   const main = await Worker.create({
     connection: setup.connection,
     namespace: setup.namespace,
     taskQueue: setup.taskQueue,
-    workflowsPath: workflowsPath(),
+    workflowBundle: { code: bundle.code },
     activities: setup.activities,
+    ...shutdown,
+    ...versioned,
     ...setup.workerOptions,
   });
   const oneflow = await Worker.create({
@@ -78,10 +98,22 @@ export async function startWorkers(setup: WorkerSetup): Promise<RunningWorkers> 
     taskQueue: oneflowTaskQueue(setup.taskQueue),
     activities: setup.oneflowActivities,
     maxTaskQueueActivitiesPerSecond: setup.oneflowActivitiesPerSecond ?? ONEFLOW_ACTIVITIES_PER_SECOND,
+    ...shutdown,
+    ...versioned,
     ...setup.workerOptions,
   });
+  setup.logger?.info(
+    {
+      buildId: bundle.buildId,
+      workflowCode: bundle.source,
+      ...(bundle.file ? { file: bundle.file } : {}),
+      ...(setup.versioning ? { deployment: setup.versioning.deploymentName } : {}),
+    },
+    `workers running workflow build ${bundle.buildId} (${bundle.source})`,
+  );
   return {
     workers: [main, oneflow],
+    buildId: bundle.buildId,
     ...superviseWorkers(
       [
         { name: 'main', worker: main },
@@ -98,7 +130,7 @@ const firstLine = (err: unknown) => (err instanceof Error ? err.message : String
 export function superviseWorkers(
   named: Array<{ name: string; worker: SupervisedWorker }>,
   logger?: Logger,
-): Omit<RunningWorkers, 'workers'> {
+): Omit<RunningWorkers, 'workers' | 'buildId'> {
   let shuttingDown = false;
   const crashes = new Map<string, string>();
   let reportFailure!: (err: Error) => void;

@@ -5,11 +5,14 @@
  * it; it imports nothing of theirs, and nothing here may use Node APIs, because the
  * workflow bundle includes it.
  */
+export * from './backfill';
 export * from './failure-types';
 export * from './outcome-status';
 export * from './patches';
+export * from './reconcile';
 export * from './retry-policies';
 export * from './search-attributes';
+export * from './signed-contracts';
 export * from './step-io';
 export * from './steps';
 export * from './sync-results';

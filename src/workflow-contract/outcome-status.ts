@@ -1,4 +1,4 @@
-import type { EntityUpdate, ProductsUpdate } from './step-io';
+import type { EntityUpdate, ProductsUpdate, SignedPdfAttachment } from './step-io';
 import type { PropertyResult, ResourceResult, ResourceStatus, UpdatesOutcome } from './sync-results';
 
 /**
@@ -54,4 +54,16 @@ export function failedEntityUpdate(update: EntityUpdate, error: string): Resourc
 /** The Sale's products, when their update step failed as a whole. */
 export function failedProductsUpdate(update: ProductsUpdate, error: string): ResourceResult {
   return { type: 'Products', id: update.saleId, status: 'failed', error, properties: update.planned };
+}
+
+/** The signed PDF, when its attach step failed as a whole: no Document is known to carry it. */
+export function failedSignedPdf(attachment: SignedPdfAttachment, error: string): ResourceResult {
+  return {
+    type: 'Document',
+    id: null,
+    name: `the signed PDF of contract ${attachment.contractId}`,
+    status: 'failed',
+    error,
+    properties: [],
+  };
 }

@@ -10,4 +10,11 @@ export const PATCH = {
   saleBeforeProducts: 'sale-before-products',
   /** 0.2: a cancelled run stops instead of reporting the cancellation as a failed step. */
   rethrowCancellation: 'rethrow-cancellation',
+  /**
+   * 0.3: the quote is written (lines updated, added, removed, recalculated) before the Sale,
+   * so that a Sale marked Sold is saved with the quote's final amount.
+   */
+  productsBeforeSale: 'products-before-sale',
+  /** 0.3: smartSync.attachSignedPdf files the signed PDF as a Document on the Sale. */
+  attachSignedPdf: 'attach-signed-pdf',
 } as const;

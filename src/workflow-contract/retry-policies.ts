@@ -43,6 +43,9 @@ export const STEP_POLICY_DIFFERENCES: Readonly<Partial<Record<StepName, Partial<
   resolvePlan: { startToCloseTimeout: '1m' },
   // Several quote-agent calls per attempt.
   updateProducts: { startToCloseTimeout: '2m' },
+  // A download from Oneflow and an upload to SuperOffice of up to the PDF size limit
+  // (25 MB by default) in one attempt: the bytes never go through the workflow's history.
+  attachSignedPdf: { startToCloseTimeout: '5m', heartbeatTimeout: '1m', initialInterval: '2s' },
   // The outcome is the rep's only sign of the sync: it may wait for SuperOffice longest.
   // One attempt may wait out an earlier attempt's create that may still commit (up to
   // two minutes) before it creates its own, so it gets longer than that.

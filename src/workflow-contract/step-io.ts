@@ -182,12 +182,63 @@ export interface QuoteLineWrite {
   source: string;
 }
 
+/**
+ * smartSync.addProducts: a product of the contract that no quote line matched, to become a
+ * new line: from the product catalog by ERPProductKey when it has a custom_id, else free text.
+ */
+export interface QuoteLineAddition {
+  name: string;
+  /** The product's custom_id, looked up as the catalog's ERPProductKey; null: a free-text line. */
+  erpProductKey: string | null;
+  /** Absolute values, as for a matched line. */
+  changes: QuoteLineChanges;
+  changedFields: Array<keyof QuoteLineChanges>;
+  display: string;
+  source: string;
+}
+
+/** smartSync.removeProducts: a quote line no product of the contract matched, to be deleted. */
+export interface QuoteLineRemoval {
+  quoteLineId: number;
+  /** The line's name (or ERP product key), as reported. */
+  name: string;
+}
+
 export interface ProductsUpdate {
   saleId: number;
   quoteAlternativeId: number;
   lines: QuoteLineWrite[];
   /** Products already settled while planning: unchanged, unmatched, unreadable. */
   planned: PropertyResult[];
+  /** 0.3, smartSync.addProducts. */
+  additions?: QuoteLineAddition[];
+  /** 0.3, smartSync.removeProducts. */
+  removals?: QuoteLineRemoval[];
+  /**
+   * The quote's line ids when the plan read them: a line outside these that matches an
+   * addition was added by an earlier attempt of this step, so a retry does not add it twice.
+   */
+  knownLineIds?: number[];
+}
+
+/**
+ * smartSync.attachSignedPdf: what the attach step needs to file the signed contract's PDF as
+ * a Document. Ids and words only: the bytes are downloaded and uploaded inside one attempt.
+ */
+export interface SignedPdfAttachment {
+  contractId: number;
+  saleId: number;
+  companyId?: number;
+  /** The first matched Contact (SuperOffice Person). */
+  personId?: number;
+  /** The document type (SuperOffice document template) chosen in the settings. */
+  documentTemplateId: number;
+  /** Written into the Document's Description: how a retry finds the Document it created. */
+  marker: string;
+  /** A PDF larger than this is refused before anything is created in SuperOffice. */
+  maxBytes: number;
+  /** The Document's date: the day of signing. */
+  date?: string;
 }
 
 /** Everything the update steps need, resolved against SuperOffice by the plan step. */
@@ -198,6 +249,8 @@ export interface ResolvedPlan {
   company?: EntityUpdate;
   contacts: EntityUpdate[];
   products?: ProductsUpdate;
+  /** 0.3: set when smartSync.attachSignedPdf is on and the contract links to a Sale. */
+  signedPdf?: SignedPdfAttachment;
   /** Resources settled before any write: failed (unmatched participant…) or skipped. */
   settled: ResourceResult[];
   notes: string[];
@@ -259,6 +312,7 @@ export interface SuperOfficeActivities {
   updateCompany(update: EntityUpdate): Promise<ResourceResult>;
   updateContact(update: EntityUpdate): Promise<ResourceResult>;
   updateProducts(update: ProductsUpdate): Promise<ResourceResult>;
+  attachSignedPdf(attachment: SignedPdfAttachment): Promise<ResourceResult>;
   recordOutcome(input: RecordOutcomeInput): Promise<RecordedOutcome>;
 }
 

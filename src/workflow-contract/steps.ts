@@ -9,6 +9,8 @@ export const STEP = {
   updateCompany: 'updateCompany',
   updateContact: 'updateContact',
   updateProducts: 'updateProducts',
+  /** smartSync.attachSignedPdf: the signed PDF, from Oneflow, filed as a Document on the Sale. */
+  attachSignedPdf: 'attachSignedPdf',
   recordOutcome: 'recordOutcome',
 } as const;
 

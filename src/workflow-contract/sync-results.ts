@@ -4,12 +4,16 @@
  * the admin API and shown on the settings page.
  */
 
-/** What started a run; also the SmartSyncTrigger search attribute. */
-export const TRIGGERS = ['webhook', 'manual'] as const;
+/**
+ * What started a run; also the SmartSyncTrigger search attribute. `reconcile`: the
+ * scheduled reconciliation found a signing no webhook had synced; `backfill`: an
+ * operator's backfill of past signings.
+ */
+export const TRIGGERS = ['webhook', 'manual', 'reconcile', 'backfill'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 /** In the order the outcome Activity lists them. */
-export const RESOURCE_TYPES = ['Sale', 'Company', 'Contact', 'Products'] as const;
+export const RESOURCE_TYPES = ['Sale', 'Company', 'Contact', 'Products', 'Document'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 /**
@@ -56,7 +60,10 @@ export interface PropertyResult {
 /** One record the run tried to update (or the Products of the Sale). */
 export interface ResourceResult {
   type: ResourceType;
-  /** SaleId, ContactId (Company), PersonId (Contact), or for Products the SaleId; null when not found. */
+  /**
+   * SaleId, ContactId (Company), PersonId (Contact), for Products the SaleId, for the
+   * Document (the signed PDF) its DocumentId; null when not found or not filed.
+   */
   id: number | null;
   /** "Nordlys Interiør AS", "Anna Berg". */
   name?: string | null;

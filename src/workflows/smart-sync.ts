@@ -14,6 +14,7 @@ import {
   FAILURE,
   failedEntityUpdate,
   failedProductsUpdate,
+  failedSignedPdf,
   normalizeStepOverrides,
   OUTCOME,
   oneflowTaskQueue,
@@ -96,6 +97,7 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
   const updateCompany = step('updateCompany');
   const updateContact = step('updateContact');
   const updateProducts = step('updateProducts');
+  const attachSignedPdf = step('attachSignedPdf');
   const recordOutcome = step('recordOutcome');
   const info = workflowInfo();
   const run = { workflowId: info.workflowId, runId: info.runId, trigger: input.trigger };
@@ -152,9 +154,11 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
   result.notes.push(...plan.notes);
   if (plan.saleId !== undefined) knowSale(plan.saleId);
 
-  // 3. The updates: the Company and the Contacts beside the Sale; the Products after it,
-  // because the quote's recalculation moves the Sale's amount and SuperOffice saves a
-  // patched Sale whole, which could put the old amount back.
+  // 3. The updates: the Company and the Contacts beside the Sale and the Products, never the
+  // Sale beside the Products, because the quote's recalculation moves the Sale's amount and
+  // SuperOffice saves a patched Sale whole, which could put the old amount back. Since 0.3
+  // the quote comes first, so that a Sale marked Sold is saved with the final amount (the
+  // PATCH applies to the Sale as SuperOffice holds it then); before, the Sale came first.
   progress.phase = 'updating';
   progress.resources = [...plan.settled];
   const settle = async (work: Promise<ResourceResult>, onFailure: (error: string) => ResourceResult) => {
@@ -168,16 +172,31 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
     progress.resources.push(resource);
     return resource;
   };
-  const { sale, company, products } = plan;
-  const saleUpdate = sale ? settle(updateSale(sale), (e) => failedEntityUpdate(sale, e)) : undefined;
-  const updates: Promise<ResourceResult>[] = saleUpdate ? [saleUpdate] : [];
-  if (company) updates.push(settle(updateCompany(company), (e) => failedEntityUpdate(company, e)));
-  for (const contact of plan.contacts) {
-    updates.push(settle(updateContact(contact), (e) => failedEntityUpdate(contact, e)));
+  const { sale, company, products, signedPdf } = plan;
+  const updates: Promise<ResourceResult>[] = [];
+  if (sale && products && patched(PATCH.productsBeforeSale)) {
+    const productsUpdate = settle(updateProducts(products), (e) => failedProductsUpdate(products, e));
+    updates.push(productsUpdate.then(() => settle(updateSale(sale), (e) => failedEntityUpdate(sale, e))));
+    if (company) updates.push(settle(updateCompany(company), (e) => failedEntityUpdate(company, e)));
+    for (const contact of plan.contacts) {
+      updates.push(settle(updateContact(contact), (e) => failedEntityUpdate(contact, e)));
+    }
+    updates.push(productsUpdate);
+  } else {
+    const saleUpdate = sale ? settle(updateSale(sale), (e) => failedEntityUpdate(sale, e)) : undefined;
+    if (saleUpdate) updates.push(saleUpdate);
+    if (company) updates.push(settle(updateCompany(company), (e) => failedEntityUpdate(company, e)));
+    for (const contact of plan.contacts) {
+      updates.push(settle(updateContact(contact), (e) => failedEntityUpdate(contact, e)));
+    }
+    if (products) {
+      if (saleUpdate && patched(PATCH.saleBeforeProducts)) await saleUpdate;
+      updates.push(settle(updateProducts(products), (e) => failedProductsUpdate(products, e)));
+    }
   }
-  if (products) {
-    if (saleUpdate && patched(PATCH.saleBeforeProducts)) await saleUpdate;
-    updates.push(settle(updateProducts(products), (e) => failedProductsUpdate(products, e)));
+  // The signed PDF touches no field the updates write, so it is filed beside them.
+  if (signedPdf && patched(PATCH.attachSignedPdf)) {
+    updates.push(settle(attachSignedPdf(signedPdf), (e) => failedSignedPdf(signedPdf, e)));
   }
   result.resources = [...plan.settled, ...(await Promise.all(updates))];
 

@@ -89,5 +89,8 @@ describe('fetchSignedContract', () => {
     );
 
     expect(err).toMatchObject({ type: 'Unauthorized', nonRetryable: true });
+    // The sync's failure names the setting to fix, and never the token itself.
+    expect(err.message).toContain('ONEFLOW_API_TOKEN');
+    expect(err.message).not.toContain('not-a-valid-token');
   });
 });

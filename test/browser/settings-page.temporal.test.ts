@@ -169,12 +169,14 @@ describe('the Smart sync tab', () => {
     expect(await selected()).toBe('Mapping SuperOffice properties');
     expect(await visiblePanel()).toBe('Mapping SuperOffice properties');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-mappings');
+    // The last tab, whichever that is as tabs are added.
+    const last = await page.getByRole('tab').last().textContent();
     await page.keyboard.press('End');
-    expect(await selected()).toBe('Runs');
+    expect(await selected()).toBe(last);
     await page.keyboard.press('ArrowRight');
     expect(await selected()).toBe('Smart sync');
     await page.keyboard.press('ArrowLeft');
-    expect(await selected()).toBe('Runs');
+    expect(await selected()).toBe(last);
     await page.keyboard.press('Home');
     expect(await selected()).toBe('Smart sync');
     // Tab leaves the tab list for the panel: only the selected tab is in the tab order.

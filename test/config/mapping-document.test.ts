@@ -254,7 +254,7 @@ describe('parseMappingDocument: each kind of mistake, with its message', () => {
         x: 1,
       }),
     ).toEqual([
-      'smartSync: unknown key "extra"; allowed keys: dataFields, products, markSaleSold',
+      'smartSync: unknown key "extra"; allowed keys: dataFields, products, markSaleSold, attachSignedPdf, signedPdfDocumentTypeId, signedPdfMaxBytes, addProducts, removeProducts',
       'the mapping document: unknown key "x"; allowed keys: smartSync, links, mappings',
     ]);
   });

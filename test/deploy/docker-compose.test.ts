@@ -116,29 +116,71 @@ describe('docker-compose.yml', () => {
     expect((worker.volumes ?? []).every((v) => /:ro$/.test(v))).toBe(true);
   });
 
-  it('runs the api on a read-only root filesystem, writable only where it writes', () => {
+  it('runs the api on a read-only root filesystem, keeping nothing on its own disk', () => {
     const app = service('smart-sync-api');
     expect(app.read_only).toBe(true);
     const tmpfs = typeof app.tmpfs === 'string' ? [app.tmpfs] : (app.tmpfs ?? []);
-    expect(tmpfs.map((t) => t.split(':')[0])).toEqual(['/tmp']);
-    const volumes = app.volumes ?? [];
-    const writable = volumes.filter((v) => !/:ro$/.test(v)).map((v) => v.split(':')[1]);
-    // The settings database (SMART_SYNC_DATA_DIR) is the one thing the service keeps.
-    expect(writable).toEqual([app.environment?.SMART_SYNC_DATA_DIR]);
+    // The settings are in PostgreSQL, so the data dir is in memory and no volume is writable.
+    expect(tmpfs.map((t) => t.split(':')[0])).toEqual(['/tmp', app.environment?.SMART_SYNC_DATA_DIR]);
     expect(app.environment?.SMART_SYNC_DATA_DIR).toBe('/data');
+    const volumes = app.volumes ?? [];
+    expect(volumes.filter((v) => !/:ro$/.test(v))).toEqual([]);
     const config = volumes.find((v) => v.split(':')[1] === '/config');
     expect(config).toMatch(/:ro$/);
   });
 
+  it('keeps the settings of every api and worker replica in one PostgreSQL database of their own', () => {
+    const postgres = service('postgresql');
+    // The init script creates the smart_sync user and database on a new volume.
+    expect(postgres.volumes).toContain(
+      './deploy/postgres/create-settings-database.sh:/docker-entrypoint-initdb.d/create-settings-database.sh:ro',
+    );
+    expect(postgres.environment?.SMART_SYNC_DB_PASSWORD).toBe(
+      '${SMART_SYNC_DB_PASSWORD:?set SMART_SYNC_DB_PASSWORD}',
+    );
+    for (const name of ['smart-sync-api', 'smart-sync-worker']) {
+      const app = service(name);
+      expect(app.environment?.DATABASE_URL).toBe(
+        'postgres://smart_sync:${SMART_SYNC_DB_PASSWORD:?set SMART_SYNC_DB_PASSWORD}@postgresql:5432/smart_sync',
+      );
+      expect(app.depends_on).toMatchObject({ postgresql: { condition: 'service_healthy' } });
+    }
+    // With a password in place, the URL is one the service accepts.
+    const url = String(service('smart-sync-api').environment?.DATABASE_URL).replace(
+      /\$\{SMART_SYNC_DB_PASSWORD[^}]*\}/,
+      'a1b2c3',
+    );
+    expect(envSchema.shape.DATABASE_URL.parse(url)).toBe(url);
+    // No Smart Sync volume is left: nothing of the settings lives on a replica's disk.
+    expect(Object.values(compose.services).flatMap((s) => s.volumes ?? [])).not.toContainEqual(
+      expect.stringMatching(/^smart-sync-data:/),
+    );
+  });
+
   it('requires the secrets instead of defaulting them', () => {
     const env = service('smart-sync-api').environment ?? {};
-    for (const secret of [
-      'ONEFLOW_API_TOKEN',
-      'ONEFLOW_WEBHOOK_SIGN_KEY',
-      'SUPEROFFICE_ACCESS_TOKEN',
-      'SMART_SYNC_ADMIN_TOKEN',
-    ]) {
+    for (const secret of ['ONEFLOW_API_TOKEN', 'ONEFLOW_WEBHOOK_SIGN_KEY', 'SMART_SYNC_ADMIN_TOKEN']) {
       expect(String(env[secret])).toMatch(new RegExp(`^\\$\\{${secret}:\\?`));
+    }
+  });
+
+  it('passes every SuperOffice sign-in variable and requires none, so that any sign-in mode can be chosen', () => {
+    for (const name of ['smart-sync-api', 'smart-sync-worker']) {
+      const env = service(name).environment ?? {};
+      for (const v of [
+        'SUPEROFFICE_ACCESS_TOKEN',
+        'SUPEROFFICE_CLIENT_ID',
+        'SUPEROFFICE_CLIENT_SECRET',
+        'SUPEROFFICE_REFRESH_TOKEN',
+        'SUPEROFFICE_SYSTEM_USER_TOKEN',
+        'SUPEROFFICE_PRIVATE_KEY_FILE',
+        'SUPEROFFICE_LOGIN_URL',
+        'SMART_SYNC_SECRET_KEY',
+      ]) {
+        // `${X:-}`: passed through when set, empty (read as unset) otherwise; never `${X:?…}`.
+        expect(String(env[v])).toBe(`\${${v}:-}`);
+      }
+      expect(String(env.SMART_SYNC_PUBLIC_URL)).toMatch(/^\$\{SMART_SYNC_PUBLIC_URL:-http/);
     }
   });
 });

@@ -87,6 +87,7 @@ describe('OneflowClient against the emulator', () => {
     expect(err).toMatchObject({ service: 'oneflow', kind: 'unauthorized', retryable: false, status: 401 });
     expect(err.details.code).toBe('4010000');
     expect(err.message).toContain('The API token is invalid.');
+    expect(err.message).toContain('ONEFLOW_API_TOKEN');
     expect(err.message).not.toContain(token);
     expect(JSON.stringify(err.details)).not.toContain(token);
   });

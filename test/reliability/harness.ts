@@ -128,6 +128,9 @@ export function serviceSettings(
       SMART_SYNC_ADMIN_TOKEN: ADMIN_TOKEN,
       SMART_SYNC_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'smart-sync-reliability-')),
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      // A reconciliation firing mid-test (a schedule fires on the clock's multiples of its
+      // interval) would start runs the test does not count on; tests of it turn it on.
+      SMART_SYNC_RECONCILE_EVERY: 'off',
       ...env,
     }),
     port: 0,

@@ -2,13 +2,19 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { z } from 'zod';
-import { createOneflowActivities, createSuperOfficeActivities } from '../../src/activities';
+import {
+  createBackfillActivities,
+  createOneflowActivities,
+  createSuperOfficeActivities,
+} from '../../src/activities';
+import { createSigningSyncActivities } from '../../src/activities/signing-sync';
 import { parseMappingDocumentText } from '../../src/config/mapping-document';
 import { createLogger } from '../../src/logging/logger';
 import { OneflowClient } from '../../src/oneflow/client';
 import { InMemoryMappingStore } from '../../src/mapping-store/mapping-store';
 import { SuperOfficeClient } from '../../src/superoffice/client';
-import { connectWorker } from '../../src/temporal/connection';
+import { connectClient, connectWorker } from '../../src/temporal/connection';
+import { TemporalSyncStarter } from '../../src/temporal/sync-starter';
 import { startWorkers } from '../../src/temporal/workers';
 
 /**
@@ -43,21 +49,41 @@ async function main(): Promise<void> {
   );
   if (!mapping.ok) throw new Error(mapping.errors.join('; '));
   const connection = await connectWorker({ address: config.address, namespace: config.namespace });
+  // Backfill and reconciliation start syncs from activities, as the service's worker does.
+  const { client, connection: clientConnection } = await connectClient({
+    address: config.address,
+    namespace: config.namespace,
+  });
+  const oneflow = new OneflowClient(config.oneflow);
+  const starter = new TemporalSyncStarter({
+    client,
+    taskQueue: config.taskQueue,
+    namespace: config.namespace,
+    uiUrl: 'http://localhost:8233',
+  });
   const workers = await startWorkers({
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
-    activities: createSuperOfficeActivities({
-      superoffice: new SuperOfficeClient(config.superoffice),
-      mappingStore: new InMemoryMappingStore(mapping.value),
-      logger,
-    }),
-    oneflowActivities: createOneflowActivities({ oneflow: new OneflowClient(config.oneflow), logger }),
+    activities: {
+      ...createSuperOfficeActivities({
+        superoffice: new SuperOfficeClient(config.superoffice),
+        oneflow,
+        mappingStore: new InMemoryMappingStore(mapping.value),
+        logger,
+      }),
+      ...createBackfillActivities({ client }),
+    },
+    oneflowActivities: {
+      ...createOneflowActivities({ oneflow, logger }),
+      ...createSigningSyncActivities({ oneflow, starter, logger }),
+    },
     oneflowActivitiesPerSecond: config.oneflowActivitiesPerSecond,
     logger,
   });
   process.send?.({ type: 'ready' });
   await workers.done;
+  await clientConnection.close();
   await connection.close();
 }
 

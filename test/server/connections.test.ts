@@ -155,7 +155,7 @@ describe('connecting SuperOffice through its sign-in', () => {
     expect(callback.origin + callback.pathname).toBe(`${base}/oauth/superoffice/callback`);
     const res = await fetch(callback, { redirect: 'manual' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/settings?connected=superoffice');
+    expect(res.headers.get('location')).toBe('/settings?connected=superoffice#connection');
 
     const stored = await store.getConnection('superoffice');
     expect(stored).toMatchObject({ provider: 'superoffice', tenant: 'Cust12345' });

@@ -1,11 +1,17 @@
 import { describeCliSource, findTemporalCli } from '../../src/temporal/cli-binary';
 import { startDevServer } from '../../src/temporal/dev-server';
+import { startPostgresForRun } from './postgres-setup';
 
 /**
  * One real Temporal dev server for the whole test run (in memory, headless, on a free
  * port). Test files find it through TEMPORAL_TEST_ADDRESS, which jest's workers inherit.
  */
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(
+  _globalConfig?: unknown,
+  projectConfig?: { displayName?: { name?: string } },
+): Promise<void> {
+  // The reliability suite runs replicas sharing their settings in PostgreSQL as well.
+  if (projectConfig?.displayName?.name === 'reliability') await startPostgresForRun();
   const report = (line: string) => process.stderr.write(`[temporal] ${line}\n`);
   const cli = await findTemporalCli({ report });
   report(describeCliSource(cli));

@@ -38,16 +38,36 @@ describe('sealed secrets', () => {
 });
 
 describe('pending authorizations', () => {
-  it('accepts each state once and only within its lifetime', () => {
+  it('accepts each state once and only within its lifetime', async () => {
     let now = 0;
-    const pending = new PendingAuthorizations(() => now);
-    const a = pending.create();
-    const b = pending.create();
-    expect(pending.take(a.state)).toBe(a.verifier);
-    expect(pending.take(a.state)).toBeUndefined();
+    const pending = new PendingAuthorizations(new InMemoryMappingStore(), KEY, () => now);
+    const a = await pending.create();
+    const b = await pending.create();
+    expect(await pending.take(a.state)).toBe(a.verifier);
+    expect(await pending.take(a.state)).toBeUndefined();
     now += 11 * 60_000;
-    expect(pending.take(b.state)).toBeUndefined();
-    expect(pending.take('never-issued')).toBeUndefined();
+    expect(await pending.take(b.state)).toBeUndefined();
+    expect(await pending.take('never-issued')).toBeUndefined();
+  });
+
+  it('keeps in the store only the state digest and the verifier sealed, and works from another replica', async () => {
+    const store = new InMemoryMappingStore();
+    const put = jest.spyOn(store, 'putPendingAuthorization');
+    const a = await new PendingAuthorizations(store, KEY).create();
+    const [key, kept] = put.mock.calls[0]!;
+    expect(key).not.toContain(a.state);
+    expect(JSON.stringify(kept)).not.toContain(a.verifier);
+    // Another process with the same store and key takes it; one with another key cannot.
+    expect(await new PendingAuthorizations(store, KEY).take(a.state)).toBe(a.verifier);
+    const b = await new PendingAuthorizations(store, KEY).create();
+    expect(await new PendingAuthorizations(store, 'x'.repeat(40)).take(b.state)).toBeUndefined();
+  });
+
+  it('keeps at most 100 in flight, dropping the oldest', async () => {
+    const pending = new PendingAuthorizations(new InMemoryMappingStore(), KEY);
+    const first = await pending.create();
+    for (let i = 0; i < 100; i++) await pending.create();
+    expect(await pending.take(first.state)).toBeUndefined();
   });
 });
 

@@ -177,6 +177,27 @@ describe('system-user sign-in', () => {
     expect(calls(/\/api\/v1\/Sale\//).map((c) => c.status)).toEqual([200, 401, 200]);
   });
 
+  it('keeps a ticket while it is used within its sliding lifetime, and renews one left to expire', async () => {
+    await control('/lifetimes', { ticketSeconds: 1 });
+    try {
+      const source = systemUser();
+      const client = clientWith(source);
+      // Used every 0.4 s for 2 s: each use slides the 1 s lifetime on.
+      for (let i = 0; i < 5; i++) {
+        await client.getSale(SALE_ID);
+        await new Promise((r) => setTimeout(r, 400));
+      }
+      expect(source.authenticateCount).toBe(1);
+      // Left alone longer than its lifetime: refused once, renewed, and the call succeeds.
+      await new Promise((r) => setTimeout(r, 1300));
+      await client.getSale(SALE_ID);
+      expect(source.authenticateCount).toBe(2);
+      expect(calls(/\/api\/v1\/Sale\//).map((c) => c.status)).toEqual([200, 200, 200, 200, 200, 401, 200]);
+    } finally {
+      await control('/lifetimes', { ticketSeconds: 6 * 3600 });
+    }
+  });
+
   it('fails non-retryably when SuperOffice refuses the signature', async () => {
     const other = generateKeyPairSync('rsa', {
       modulusLength: 2048,

@@ -75,7 +75,17 @@ async function json(method: string, url: string, body?: unknown, headers: Record
  * and free ports, so that test files can run side by side.
  */
 export async function startSyncStack(
-  options: { mapping?: MappingDocument | null; temporalClientAddress?: string } = {},
+  options: {
+    mapping?: MappingDocument | null;
+    temporalClientAddress?: string;
+    /**
+     * SMART_SYNC_RECONCILE_EVERY; default `off`, because a schedule's interval fires on the
+     * clock's multiples of it, and a reconciliation in the middle of a test that counts runs
+     * would start some of its own.
+     */
+    reconcileEvery?: string;
+    reconcileWindow?: string;
+  } = {},
 ): Promise<SyncStack> {
   const target = testTemporalTarget();
   const environment = {
@@ -85,6 +95,8 @@ export async function startSyncStack(
       TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
       SMART_SYNC_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'smart-sync-test-')),
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      SMART_SYNC_RECONCILE_EVERY: options.reconcileEvery ?? 'off',
+      SMART_SYNC_RECONCILE_WINDOW: options.reconcileWindow,
     }),
     port: 0,
   };

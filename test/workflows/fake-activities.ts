@@ -8,6 +8,7 @@ import type {
   ProductsUpdate,
   ResolvedPlan,
   ResourceResult,
+  SignedPdfAttachment,
 } from '../../src/workflow-contract';
 
 /**
@@ -240,6 +241,19 @@ export function writtenResource(update: EntityUpdate): ResourceResult {
   };
 }
 
+/** What resolvePlan adds with smartSync.attachSignedPdf on: the signed PDF to file on the Sale. */
+export function signedPdfAttachment(): SignedPdfAttachment {
+  return {
+    contractId: CONTRACT_ID,
+    saleId: SALE_ID,
+    companyId: COMPANY_ID,
+    documentTemplateId: 4,
+    marker: `[Smart sync] Signed PDF of Oneflow contract ${CONTRACT_ID}, signed 2026-12-01T10:00:00Z`,
+    maxBytes: 25 * 1024 * 1024,
+    date: '2026-12-01T10:00:00Z',
+  };
+}
+
 /** What updateProducts returns when every quote line was written. */
 export function writtenProducts(update: ProductsUpdate): ResourceResult {
   return {
@@ -282,6 +296,15 @@ export function succeedingActivities(): SyncActivities {
     updateCompany: async (update) => writtenResource(update),
     updateContact: async (update) => writtenResource(update),
     updateProducts: async (update) => writtenProducts(update),
+    attachSignedPdf: async (attachment) => ({
+      type: 'Document',
+      id: 9001,
+      name: `Oneflow contract ${attachment.contractId}`,
+      status: 'updated',
+      properties: [
+        { property: 'Signed PDF', status: 'written', source: `Oneflow contract ${attachment.contractId}` },
+      ],
+    }),
     recordOutcome: async (input) => {
       const outcome = describeOutcome({
         contractId: input.contractId,
@@ -318,6 +341,7 @@ export function fakeActivities(overrides: Partial<SyncActivities> = {}) {
     updateCompany: record('updateCompany'),
     updateContact: record('updateContact'),
     updateProducts: record('updateProducts'),
+    attachSignedPdf: record('attachSignedPdf'),
     recordOutcome: record('recordOutcome'),
   };
   const { fetchSignedContract, ...superoffice } = activities;

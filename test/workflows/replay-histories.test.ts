@@ -15,7 +15,14 @@ import { quietTemporalRuntime } from './quiet-runtime';
  * when to add new ones (a change on purpose, guarded with patched()) and when old ones may go.
  */
 const HISTORIES_DIR = path.join(__dirname, 'histories');
-const REQUIRED = ['clean-sync', 'partial-failure', 'waiting-on-retry', 'contract-queue.v1'];
+const REQUIRED = [
+  'clean-sync',
+  'partial-failure',
+  'waiting-on-retry',
+  'contract-queue.v1',
+  'backfill.v1',
+  'reconcile.v1',
+];
 
 function historyFiles(): string[] {
   return readdirSync(HISTORIES_DIR)
@@ -38,7 +45,13 @@ describe('replay of the committed workflow histories', () => {
       const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
       expect({ file, workflowType: started?.workflowType?.name }).toEqual({
         file,
-        workflowType: file.startsWith('contract-queue') ? 'contractSyncs' : 'smartSync',
+        workflowType: file.startsWith('contract-queue')
+          ? 'contractSyncs'
+          : file.startsWith('backfill')
+            ? 'backfill'
+            : file.startsWith('reconcile')
+              ? 'reconcileSignings'
+              : 'smartSync',
       });
     }
   });

@@ -19,6 +19,7 @@ import {
   type FakeActivities,
   fakeActivities,
   resolvedPlan,
+  signedPdfAttachment,
   SALE_ID,
   succeedingActivities,
   type SyncActivities,
@@ -34,6 +35,7 @@ import {
   oneflowTaskQueue,
   progressQuery,
   type EntityUpdate,
+  type ProductsUpdate,
   type ResolvedPlan,
   type ResourceResult,
   type SmartSyncInput,
@@ -71,6 +73,7 @@ const FAILED_TYPES: Partial<Record<ActivityName, ResourceResult['type'][]>> = {
   updateCompany: ['Company'],
   updateContact: ['Contact', 'Contact'],
   updateProducts: ['Products'],
+  attachSignedPdf: ['Document'],
 };
 
 let env: TestWorkflowEnvironment;
@@ -654,6 +657,9 @@ describe('smartSync workflow', () => {
     it.each(STEP_NAMES)('steps.%s is applied to its own activity and no other', async (step) => {
       const target: ActivityName = step;
       const succeeding = succeedingActivities();
+      // The signed PDF is filed only when the plan asks for it (smartSync.attachSignedPdf).
+      if (step === 'attachSignedPdf')
+        succeeding.resolvePlan = async () => ({ ...resolvedPlan(), signedPdf: signedPdfAttachment() });
       const activities = Object.fromEntries(
         (Object.keys(succeeding) as ActivityName[]).map((name) => [
           name,
@@ -769,33 +775,55 @@ describe('smartSync workflow', () => {
       expect(await searchAttributes(run.handle)).toEqual({ saleId: SALE_ID, outcome: 'failed' });
     });
 
-    it('updates the Products only once the Sale is saved, the Company and Contacts beside the Sale', async () => {
-      const saleGate = gate();
+    // 0.3 (PATCH.productsBeforeSale): the quote first, so that a Sale marked Sold is saved with
+    // the recalculated amount; runs from 0.2, whose histories replay, saved the Sale first.
+    it('updates the Sale only once the Products are written, the Company and Contacts beside the Products', async () => {
+      const productsGate = gate();
       try {
         const run = await runSync({
           activities: {
-            updateSale: async (update: EntityUpdate) => {
-              await saleGate.opened;
-              return writtenResource(update);
+            updateProducts: async (update: ProductsUpdate) => {
+              await productsGate.opened;
+              return writtenProducts(update);
             },
           },
           whileRunning: async (_handle, fakes) => {
-            await eventually('the Sale, Company and Contacts are being updated', () =>
-              ['updateSale', 'updateCompany', 'updateContact'].every(
+            await eventually('the Products, Company and Contacts are being updated', () =>
+              ['updateProducts', 'updateCompany', 'updateContact'].every(
                 (n) => fakes.callsTo(n as ActivityName).length > 0,
               ),
             );
             await new Promise((r) => setTimeout(r, 300));
-            expect(fakes.callsTo('updateProducts')).toEqual([]);
-            saleGate.open();
+            expect(fakes.callsTo('updateSale')).toEqual([]);
+            productsGate.open();
           },
         });
         expect(run.result?.outcome).toBe('succeeded');
         const order = run.fakes.calls.map((c) => c.name);
-        expect(order.indexOf('updateProducts')).toBeGreaterThan(order.indexOf('updateSale'));
+        expect(order.indexOf('updateSale')).toBeGreaterThan(order.indexOf('updateProducts'));
       } finally {
-        saleGate.open();
+        productsGate.open();
       }
+    });
+
+    it('files the signed PDF beside the updates when the plan asks for it, and reports its Document', async () => {
+      const run = await runSync({
+        activities: { resolvePlan: async () => ({ ...resolvedPlan(), signedPdf: signedPdfAttachment() }) },
+      });
+      expect(run.result?.outcome).toBe('succeeded');
+      expect(run.fakes.callsTo('attachSignedPdf').map((c) => c.input)).toEqual([signedPdfAttachment()]);
+      expect(run.result?.resources.find((r) => r.type === 'Document')).toMatchObject({
+        id: 9001,
+        status: 'updated',
+      });
+      const order = run.fakes.calls.map((c) => c.name);
+      expect(order.indexOf('attachSignedPdf')).toBeLessThan(order.indexOf('recordOutcome'));
+    });
+
+    it('files no PDF when the plan has none', async () => {
+      const run = await runSync();
+      expect(run.fakes.callsTo('attachSignedPdf')).toEqual([]);
+      expect(run.result?.resources.some((r) => r.type === 'Document')).toBe(false);
     });
 
     it('a cancelled run stops as cancelled instead of reporting the cancellation as a failed update', async () => {

@@ -1,4 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { listContracts, parseContractListQuery } from './contract-list';
+import { contractFilesApiRouter } from './contract-file-routes';
 import { oneflowError, rateLimitBody } from './error-bodies';
 import type { ContractEvent, OneflowEmulator } from './oneflow-emulator';
 
@@ -86,6 +88,38 @@ export function apiRouter(emulator: OneflowEmulator): Router {
     res.json({});
   });
 
+  // The account's contracts (contract-list.ts says what is filtered, sorted and assumed).
+  r.get('/contracts', (req, res) => {
+    const limit = intParam(req.query.limit, PAGE.defaultLimit, 1, PAGE.maxLimit);
+    const offset = intParam(req.query.offset, 0, 0, PAGE.maxOffset);
+    const { parsed, problems } = parseContractListQuery(req.query as Record<string, unknown>);
+    if (typeof limit === 'string') problems.limit = [limit];
+    if (typeof offset === 'string') problems.offset = [offset];
+    if (typeof limit === 'string' || typeof offset === 'string' || Object.keys(problems).length > 0) {
+      res.status(400).json(oneflowError(400, 'Invalid parameters.', problems));
+      return;
+    }
+    const contracts = listContracts(emulator.allContracts(), parsed);
+    const href = (at: number) => {
+      const query = new URLSearchParams();
+      for (const [k, v] of Object.entries(req.query)) if (k !== 'offset') query.set(k, String(v));
+      query.set('limit', String(limit));
+      query.set('offset', String(at));
+      return { href: `${req.protocol}://${req.get('host')}${req.baseUrl}${req.path}?${query.toString()}` };
+    };
+    res.json({
+      _links: {
+        self: href(offset),
+        ...(offset + limit < contracts.length && offset + limit <= PAGE.maxOffset
+          ? { next: href(offset + limit) }
+          : {}),
+        ...(offset > 0 ? { previous: href(Math.max(0, offset - limit)) } : {}),
+      },
+      count: contracts.length,
+      data: contracts.slice(offset, offset + limit),
+    });
+  });
+
   r.get('/contracts/:id', (req, res) => {
     const id = contractIdParam(req, res);
     if (id === undefined) return;
@@ -136,6 +170,8 @@ export function apiRouter(emulator: OneflowEmulator): Router {
       data: events.slice(offset, offset + limit),
     });
   });
+
+  r.use(contractFilesApiRouter(emulator));
 
   r.use((_req, res) => {
     res.status(404).json(oneflowError(404, 'Not found.'));

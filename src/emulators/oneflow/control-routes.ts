@@ -51,6 +51,19 @@ export function controlRouter(emulator: OneflowEmulator): Router {
     res.status(204).end();
   });
 
+  // Oneflow retrying a call it took for failed: the same body, same callback_id.
+  r.post('/webhooks/:callbackId/redeliver', (req, res) => {
+    try {
+      res.json(emulator.redeliver(String(req.params.callbackId)));
+    } catch (err) {
+      if (err instanceof EmulatorActionError) {
+        res.status(err.status).json({ error: err.message });
+        return;
+      }
+      throw err;
+    }
+  });
+
   r.get('/webhook', (_req, res) => {
     res.json(emulator.webhookSettings());
   });

@@ -38,6 +38,24 @@ const nordlysParty = {
   ],
 };
 
+/**
+ * The demo contract's product table after a negotiation (`npm run demo` puts it in before
+ * signing, so that smartSync.addProducts and removeProducts have work): the desk lamps were
+ * dropped, monitor arms from the SuperOffice catalog and an assembly service without a
+ * product key were added.
+ */
+export const DEMO_NEGOTIATED_PRODUCTS = [
+  {
+    custom_id: 'DESK-01',
+    name: 'Standing desk',
+    quantity: 12,
+    price_1: { base: 4500, discount_percent: 10 },
+  },
+  { custom_id: 'CHAIR-02', name: 'Ergonomic chair', quantity: 12, price_1: { base: 2200 } },
+  { custom_id: 'ARM-04', name: 'Monitor arm', quantity: 6, price_1: { base: 900, discount_percent: 5 } },
+  { name: 'Assembly service', quantity: 1, price_1: { base: 3500 } },
+];
+
 export const oneflowDemoSeed: OneflowSeedInput = {
   tokens: [DEMO_ONEFLOW_TOKEN],
   webhook: { signKey: DEMO_WEBHOOK_SIGN_KEY },

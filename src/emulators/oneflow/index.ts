@@ -1,6 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { EmulatorControl, listen } from '../control-plane';
 import { apiRouter } from './api-routes';
+import { contractFilesControlRouter, contractFilesStorageRouter } from './contract-file-routes';
 import { controlRouter } from './control-routes';
 import { oneflowDemoSeed } from './demo-seed';
 import { oneflowError } from './error-bodies';
@@ -38,11 +39,14 @@ export function createOneflowEmulator(options: OneflowEmulatorOptions = {}): One
   const control = new EmulatorControl(emulator.hooks());
   const app = express();
   app.disable('x-powered-by');
+  app.use('/_emulator', contractFilesControlRouter(emulator));
   app.use('/_emulator', control.router());
   app.use('/_emulator', controlRouter(emulator));
   app.use(express.json({ limit: '10mb' }));
   app.use(control.middleware());
   app.use('/v1', apiRouter(emulator));
+  // Oneflow's file storage, where a download's 302 leads: no token, but subject to faults.
+  app.use('/_storage', contractFilesStorageRouter(emulator));
   app.use((_req: Request, res: Response) => {
     res.status(404).json(oneflowError(404, 'Not found.'));
   });

@@ -1,4 +1,5 @@
 import type { EmulatorHooks } from '../control-plane';
+import { ContractFiles } from './contract-files';
 import type { ContractState, OneflowApiContract } from './contract-shape';
 import { injectedErrorBody } from './error-bodies';
 import { formatOneflowTime } from './oneflow-time';
@@ -69,6 +70,8 @@ export class OneflowEmulator {
   private nextEventId = firstEventId();
   private webhook: WebhookSettings;
   readonly rateLimiter: SlidingWindowRateLimiter;
+  /** Each contract's signed PDF and the storage URLs its downloads redirect to. */
+  readonly files = new ContractFiles();
   private readonly dispatcher = new WebhookDispatcher();
   private readonly initialWebhook: WebhookSettings;
   private readonly initialRateLimit: RateLimitConfig;
@@ -96,6 +99,11 @@ export class OneflowEmulator {
     return c && structuredClone(c);
   }
 
+  /** Every contract of the account (copies), in no particular order. */
+  allContracts(): OneflowApiContract[] {
+    return [...this.contracts.values()].map((c) => structuredClone(c));
+  }
+
   /** The contract's events, oldest first; undefined when the account has no such contract. */
   contractEvents(id: number): ContractEvent[] | undefined {
     if (!this.contracts.has(id)) return undefined;
@@ -119,6 +127,7 @@ export class OneflowEmulator {
     this.dispatcher.clear();
     this.contracts.clear();
     this.events.clear();
+    this.files.clear();
     this.tokens.clear();
     this.ids = new IdAllocator();
     this.nextEventId = firstEventId();
@@ -132,12 +141,34 @@ export class OneflowEmulator {
     this.dispatcher.clear();
     this.contracts.clear();
     this.events.clear();
+    this.files.clear();
     this.ids = new IdAllocator();
     this.tokens = new Set(seed.tokens);
     this.rateLimiter.clear();
     if (seed.webhook) this.configureWebhook(seed.webhook);
     const now = new Date();
-    for (const c of seed.contracts) this.contracts.set(c.id, expandContract(c, this.ids, now));
+    for (const c of seed.contracts) {
+      const contract = expandContract(c, this.ids, now);
+      this.contracts.set(c.id, contract);
+      this.recordStandingSigning(contract);
+    }
+  }
+
+  /**
+   * A contract that is signed in Oneflow became so through a contract:sign event, which
+   * its event list shows: one given signed (seeded, or put) without a standing signing
+   * among its events gets one at its state_updated_time. No webhook is sent for it: it
+   * stands for a signing before the emulator's time.
+   */
+  private recordStandingSigning(contract: OneflowApiContract): void {
+    if (contract.state !== 'signed') return;
+    const list = this.events.get(contract.id) ?? [];
+    const last = list
+      .filter((e) => e.type === 'contract:sign' || e.type === 'contract:signature_reset')
+      .at(-1);
+    if (last?.type === 'contract:sign') return;
+    list.push({ id: this.nextEventId++, type: 'contract:sign', created_time: contract.state_updated_time });
+    this.events.set(contract.id, list);
   }
 
   /**
@@ -149,6 +180,7 @@ export class OneflowEmulator {
     const seed = contractSeedSchema.parse(input);
     const contract = expandContract(seed, this.ids, new Date());
     this.contracts.set(contract.id, contract);
+    this.recordStandingSigning(contract);
     return structuredClone(contract);
   }
 
@@ -184,6 +216,17 @@ export class OneflowEmulator {
 
   deliveries(): WebhookDelivery[] {
     return this.dispatcher.deliveries();
+  }
+
+  /** Sends an earlier delivery's body again to the webhook URL set now (see WebhookDispatcher.redeliver). */
+  redeliver(callbackId: string): WebhookDelivery {
+    const delivery = this.dispatcher.redeliver(callbackId, { ...this.webhook });
+    if (delivery === undefined)
+      throw new EmulatorActionError(404, `no webhook delivery with callback_id ${callbackId}`);
+    if (delivery === 'pending') {
+      throw new EmulatorActionError(409, `the delivery of callback_id ${callbackId} is still being retried`);
+    }
+    return delivery;
   }
 
   clearDeliveries(): void {

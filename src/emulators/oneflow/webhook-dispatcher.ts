@@ -107,6 +107,33 @@ export class WebhookDispatcher {
     return delivery;
   }
 
+  /**
+   * Sends an earlier delivery's very body again (same callback_id, event and signature)
+   * to the URL configured now, as a new delivery with Oneflow's retries: what a receiver
+   * sees when Oneflow retries a call it thinks failed. Undefined when there is no such
+   * delivery; 'pending' when that callback is still being retried.
+   */
+  redeliver(callbackId: string, settings: WebhookSettings): WebhookDelivery | 'pending' | undefined {
+    if (this.pending.has(callbackId)) return 'pending';
+    const earlier = this.log.find((d) => d.callbackId === callbackId);
+    if (!earlier) return undefined;
+    const delivery: WebhookDelivery = {
+      ...earlier,
+      body: structuredClone(earlier.body),
+      url: settings.url,
+      status: settings.url ? 'pending' : 'no_webhook',
+      attempts: [],
+      nextAttemptAt: null,
+    };
+    this.log.push(delivery);
+    if (settings.url) {
+      const entry: Pending = { delivery };
+      this.pending.set(callbackId, entry);
+      void this.attempt(entry, settings.url, settings);
+    }
+    return delivery;
+  }
+
   deliveries(): WebhookDelivery[] {
     return this.log;
   }

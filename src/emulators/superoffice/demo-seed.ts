@@ -204,7 +204,11 @@ export const superofficeDemoSeed: SuperOfficeSeed = {
     },
   ],
   appointments: [],
-  products: PRODUCTS.map((p) => ({
+  products: [
+    ...PRODUCTS,
+    // In the catalog but on no quote: what smartSync.addProducts adds when a contract has it.
+    { ERPProductKey: 'ARM-04', Name: 'Monitor arm', UnitListPrice: 950 },
+  ].map((p) => ({
     ERPProductKey: p.ERPProductKey,
     Name: p.Name,
     Code: p.ERPProductKey,

@@ -1,6 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { EmulatorControl } from '../control-plane';
 import { authenticate, associateOf, type AuthOptions } from './auth';
+import { DocumentArchive, documentControlRouter, documentRouter } from './document-archive';
 import { EntityRepository } from './entity-repository';
 import { LoginState, type LoginOptions, loginControlRouter, loginRouter } from './login';
 import { badRequest, ERROR_SOURCE, injectedErrorBody, SoApiError } from './errors';
@@ -59,8 +60,12 @@ export function createSuperOfficeEmulator(options: SuperOfficeEmulatorOptions = 
   const store = new SuperOfficeStore();
   const entities = new EntityRepository(store);
   const quotes = new QuoteBook(store, entities);
+  const documents = new DocumentArchive();
   const control = new EmulatorControl({
-    reset: () => store.reset(),
+    reset: () => {
+      store.reset();
+      documents.reset();
+    },
     seed: (doc) => loadSeed(store, doc),
     state: () => stateDocument(store),
     errorBody: injectedErrorBody,
@@ -98,6 +103,7 @@ export function createSuperOfficeEmulator(options: SuperOfficeEmulatorOptions = 
     next();
   });
   api.use('/v1/Agents/Quote', quoteAgentRouter(store, quotes, associateOf));
+  api.use(documentRouter(store, documents));
   api.use(metadataRouter(store));
   api.use(restRouter(store, entities));
   api.use((req) => {
@@ -111,6 +117,7 @@ export function createSuperOfficeEmulator(options: SuperOfficeEmulatorOptions = 
   const app = express();
   app.disable('x-powered-by');
   app.use('/_emulator/login', loginControlRouter(login));
+  app.use('/_emulator', documentControlRouter(documents));
   app.use('/_emulator', control.router());
   app.use(lenientJson());
   app.use(control.middleware());

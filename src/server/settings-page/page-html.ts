@@ -49,6 +49,7 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
       <button type="button" role="tab" id="tab-smart-sync" aria-controls="panel-smart-sync" aria-selected="true">Smart sync</button>
       <button type="button" role="tab" id="tab-mappings" aria-controls="panel-mappings" aria-selected="false" tabindex="-1">Mapping SuperOffice properties</button>
       <button type="button" role="tab" id="tab-runs" aria-controls="panel-runs" aria-selected="false" tabindex="-1">Runs</button>
+      <button type="button" role="tab" id="tab-connection" aria-controls="panel-connection" aria-selected="false" tabindex="-1">Connection</button>
     </div>
 
     <section role="tabpanel" id="panel-smart-sync" aria-labelledby="tab-smart-sync" tabindex="0" class="panel">
@@ -75,6 +76,30 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
           <div>
             <label for="toggle-markSaleSold">Mark the Sale sold</label>
             <p id="toggle-markSaleSold-help" class="help">A signed contract sets its Sale's status to Sold and its sale date to the day of signing (a mapped Sale date wins), except for a Sale that is Lost.</p>
+          </div>
+        </div>
+        <div class="switch-row">
+          <input type="checkbox" role="switch" id="toggle-attachSignedPdf" aria-describedby="toggle-attachSignedPdf-help">
+          <div>
+            <label for="toggle-attachSignedPdf">File the signed PDF</label>
+            <p id="toggle-attachSignedPdf-help" class="help">The signed contract's PDF is filed in SuperOffice as a document on the Sale, its Company and the first matched Contact, named after the contract.</p>
+            <p class="field-row"><label for="signedPdf-documentType">Document type</label>
+              <select id="signedPdf-documentType" aria-describedby="signedPdf-documentType-state"></select>
+              <span id="signedPdf-documentType-state" class="help" aria-live="polite"></span></p>
+          </div>
+        </div>
+        <div class="switch-row">
+          <input type="checkbox" role="switch" id="toggle-addProducts" aria-describedby="toggle-addProducts-help">
+          <div>
+            <label for="toggle-addProducts">Add new quote lines</label>
+            <p id="toggle-addProducts-help" class="help">A product in the contract that the Sale's quote lacks becomes a new quote line, from the SuperOffice product catalog by its ERP product key, else as a free-text line.</p>
+          </div>
+        </div>
+        <div class="switch-row">
+          <input type="checkbox" role="switch" id="toggle-removeProducts" aria-describedby="toggle-removeProducts-help">
+          <div>
+            <label for="toggle-removeProducts">Remove dropped quote lines</label>
+            <p id="toggle-removeProducts-help" class="help">A quote line whose product is no longer in the contract is deleted from the Sale's quote.</p>
           </div>
         </div>
       </div>
@@ -172,6 +197,60 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
       </div>
       <div id="runs-empty" class="empty-state" hidden>
         <p><strong>No runs yet.</strong> A run starts when a contract is signed by all parties (Oneflow sends the webhook), or when you sync a contract by its id above.</p>
+      </div>
+
+      <section id="backfill" class="backfill" aria-labelledby="backfill-title">
+        <h3 id="backfill-title">Backfill</h3>
+        <p class="help">Sync the contracts signed in a period, e.g. before Smart Sync was turned on. A signing that already has a sync is skipped; live webhooks keep going first. A dry run only lists what would be synced.</p>
+        <form id="backfill-form" class="inline-fields" novalidate>
+          <div class="field">
+            <label for="backfill-since">Signed since</label>
+            <input id="backfill-since" type="date" required aria-describedby="backfill-error">
+          </div>
+          <div class="field">
+            <label for="backfill-until">Signed before (empty: now)</label>
+            <input id="backfill-until" type="date" aria-describedby="backfill-error">
+          </div>
+          <div class="field">
+            <label><input id="backfill-dry-run" type="checkbox"> Dry run</label>
+          </div>
+          <button type="submit" id="backfill-start">Start backfill</button>
+          <p id="backfill-error" class="field-error" aria-live="assertive"></p>
+        </form>
+        <div id="backfill-status" hidden>
+          <p id="backfill-summary" aria-live="polite"></p>
+          <progress id="backfill-progress" max="100" value="0" aria-labelledby="backfill-summary"></progress>
+          <p id="backfill-counts"></p>
+          <ul id="backfill-list" hidden></ul>
+          <div class="button-row">
+            <button type="button" id="backfill-cancel" class="button-danger" hidden>Cancel backfill</button>
+            <a id="backfill-link" target="_blank" rel="noopener">Open in Temporal</a>
+          </div>
+        </div>
+      </section>
+    </section>
+
+    <section role="tabpanel" id="panel-connection" aria-labelledby="tab-connection" tabindex="0" class="panel" hidden>
+      <h2>Connection</h2>
+      <p class="lead">How Smart Sync reaches SuperOffice and Oneflow, and whether each works right now: every check is a live call.</p>
+      <div id="connection-state" class="panel-state" aria-live="polite"></div>
+      <div id="connection-cards" hidden>
+        <section class="connection-card" aria-labelledby="connection-superoffice-title">
+          <h3 id="connection-superoffice-title">SuperOffice <span id="connection-superoffice-status"></span></h3>
+          <p id="connection-superoffice-hint" class="help" hidden>Not connected yet. Connect sends you to SuperOffice to sign in as an administrator of the tenant and allow Smart Sync; you then come back here.</p>
+          <dl id="connection-superoffice-facts" class="connection-facts"></dl>
+          <div class="button-row">
+            <button type="button" id="connect-superoffice" class="button-primary" hidden>Connect SuperOffice</button>
+            <button type="button" id="disconnect-superoffice" class="button-danger" hidden>Disconnect SuperOffice</button>
+          </div>
+        </section>
+        <section class="connection-card" aria-labelledby="connection-oneflow-title">
+          <h3 id="connection-oneflow-title">Oneflow <span id="connection-oneflow-status"></span></h3>
+          <dl id="connection-oneflow-facts" class="connection-facts"></dl>
+        </section>
+        <div class="button-row">
+          <button type="button" id="connection-refresh">Check again</button>
+        </div>
       </div>
     </section>
   </section>

@@ -75,6 +75,8 @@ button:disabled { opacity: 0.55; cursor: not-allowed; }
 .button-danger:hover { background: var(--danger-soft); }
 .button-small { padding: 0.2rem 0.6rem; min-height: 1.9rem; font-size: 0.9rem; }
 button[aria-disabled="true"] { opacity: 0.6; cursor: progress; }
+.backfill { margin-top: 2rem; border-top: 1px solid #e3e7ee; padding-top: 1rem; }
+#backfill-progress { width: 100%; height: 1rem; }
 .button-row, .toolbar { display: flex; flex-wrap: wrap; gap: 0.6rem; align-items: flex-end; margin: 0.75rem 0; }
 .toolbar { justify-content: space-between; }
 
@@ -160,6 +162,12 @@ tr.row-not-ready > td { background: #fffaf0; }
 
 tr.run-details > td { background: #fafbfc; padding: 1rem 1.25rem 1.25rem; }
 .run-meta { color: var(--ink-soft); font-size: 0.9rem; }
+.connection-card { border: 1px solid var(--line); border-radius: var(--radius); padding: 1rem 1.25rem; margin: 1rem 0; }
+.connection-card h3 { margin-top: 0; display: flex; gap: 0.6rem; align-items: center; }
+.connection-facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.35rem 1rem; margin: 0.5rem 0; }
+.connection-facts dt { color: var(--ink-soft); }
+.connection-facts dd { margin: 0; overflow-wrap: anywhere; }
+.connection-facts .fact-danger { color: var(--danger); }
 .resources { list-style: none; padding: 0; margin: 0.5rem 0 0; display: grid; gap: 0.75rem; }
 .resource { border: 1px solid var(--line); border-radius: var(--radius); background: var(--paper); padding: 0.75rem 1rem; }
 .resource h4 { margin: 0 0 0.35rem; font-size: 1rem; display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; }

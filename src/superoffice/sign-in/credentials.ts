@@ -15,6 +15,12 @@ export interface SuperOfficeCredentials {
   onUnauthorized(refused: Record<string, string>): Promise<boolean>;
   /** Values that must never appear in an error message or a log line. */
   secrets(): string[];
+  /**
+   * The tenant's web API the credential of the last headers() belongs to, when the source
+   * knows it (a connection made through the sign-in carries its id_token's webapi_url). It
+   * then wins over the configured apiUrl: the token is only good at its own tenant.
+   */
+  apiUrl?(): string | undefined;
 }
 
 /**

@@ -13,7 +13,8 @@ export const SUPEROFFICE_PROVIDER = 'superoffice';
 
 export const STORED_RECONNECT_MESSAGE =
   'SuperOffice refused the stored connection (invalid_grant): the consent was revoked or the sign-in expired. ' +
-  'An administrator must connect Smart Sync to SuperOffice again (POST /api/connections/superoffice/authorize).';
+  'An administrator must connect Smart Sync to SuperOffice again: settings page, Connection tab, ' +
+  'Reconnect SuperOffice (or POST /api/connections/superoffice/authorize).';
 
 export interface OAuthClient {
   /** e.g. https://sod.superoffice.com/login */
@@ -25,40 +26,58 @@ export interface OAuthClient {
   timeoutMs?: number;
 }
 
-/** A connect that has not come back; the PKCE verifier never leaves this process. */
-interface Pending {
-  verifier: string;
-  expiresAt: number;
-}
-
 /** SuperOffice's codes live 10 minutes; a consent left longer than that is started again. */
 const STATE_LIFETIME_MS = 10 * 60_000;
 /** Connects in flight at most: each is an admin's click, so this bound is only met by a flood. */
 const MAX_PENDING = 100;
+/** What the sealed verifier is bound to: it cannot be passed off as a stored connection's secret. */
+const VERIFIER_CONTEXT = 'superoffice oauth state';
+
+/** The store's key for a state: its digest, so that reading the store does not reveal a usable state. */
+function keyOf(state: string): string {
+  return createHash('sha256').update(state).digest('base64url');
+}
 
 /**
  * `state` values handed out and not yet used: each is accepted once, within its lifetime,
- * so a callback URL that is replayed, or made up by another site, is refused. Kept in
- * memory: a restart in the middle of a consent only means clicking Connect again.
+ * so a callback URL that is replayed, or made up by another site, is refused. Kept in the
+ * settings store (its digest, with the PKCE verifier sealed with SMART_SYNC_SECRET_KEY), so
+ * that the callback may land on another api replica than the one that handed it out, and
+ * a restart in the middle of a consent loses nothing.
  */
 export class PendingAuthorizations {
-  private readonly pending = new Map<string, Pending>();
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly store: MappingStore,
+    private readonly secretKey: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  create(): { state: string; verifier: string } {
-    for (const [state, p] of this.pending) if (p.expiresAt <= this.now()) this.pending.delete(state);
-    if (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
+  async create(): Promise<{ state: string; verifier: string }> {
     const state = randomBytes(24).toString('base64url');
     const verifier = randomBytes(32).toString('base64url');
-    this.pending.set(state, { verifier, expiresAt: this.now() + STATE_LIFETIME_MS });
+    const now = this.now();
+    await this.store.putPendingAuthorization(
+      keyOf(state),
+      {
+        sealedVerifier: sealSecret(verifier, this.secretKey, VERIFIER_CONTEXT),
+        expiresAt: now + STATE_LIFETIME_MS,
+      },
+      { now, max: MAX_PENDING },
+    );
     return { state, verifier };
   }
 
   /** The verifier for a state seen for the first time and in time; undefined otherwise. */
-  take(state: string): string | undefined {
-    const p = this.pending.get(state);
-    this.pending.delete(state);
-    return p && p.expiresAt > this.now() ? p.verifier : undefined;
+  async take(state: string): Promise<string | undefined> {
+    if (!state) return undefined;
+    const pending = await this.store.takePendingAuthorization(keyOf(state), this.now());
+    if (!pending) return undefined;
+    try {
+      return openSecret(pending.sealedVerifier, this.secretKey, VERIFIER_CONTEXT);
+    } catch {
+      // Sealed under another SMART_SYNC_SECRET_KEY (changed meanwhile): as good as expired.
+      return undefined;
+    }
   }
 }
 
@@ -208,8 +227,15 @@ export function sealConnection(
  * call without a restart; the refresh-token source is kept while the record is the same.
  */
 export class StoredConnectionCredentials implements SuperOfficeCredentials {
-  private current: { sealed: string; source: RefreshTokenCredentials } | undefined;
+  private current: { sealed: string; webApiUrl: string; source: RefreshTokenCredentials } | undefined;
   private lastUsed: SuperOfficeCredentials;
+  /**
+   * The stored connection's webapi_url when the last headers() came from it. Shared by
+   * concurrent calls: only a connect or disconnect landing between one call's headers() and
+   * its request can pair a credential with the other's address, which that one call then
+   * has refused (401 or 421) and retries.
+   */
+  private lastApiUrl: string | undefined;
 
   constructor(
     private readonly options: {
@@ -243,6 +269,7 @@ export class StoredConnectionCredentials implements SuperOfficeCredentials {
       }
       this.current = {
         sealed: stored.sealed,
+        webApiUrl: stored.webApiUrl,
         source: new RefreshTokenCredentials({
           loginUrl: this.options.loginUrl,
           clientId: this.options.clientId,
@@ -251,12 +278,37 @@ export class StoredConnectionCredentials implements SuperOfficeCredentials {
         }),
       };
     }
+    // A move (421) changes the address, not the token: the record is read again every time.
+    this.current.webApiUrl = stored.webApiUrl;
     return this.current.source;
+  }
+
+  apiUrl(): string | undefined {
+    return this.lastApiUrl;
+  }
+
+  /**
+   * After a 421 with a stored connection: where its tenant is now (the Tenant Status API),
+   * written back to the record so that every process of the service learns it; undefined
+   * when nothing is stored (the configured sign-in's lookup applies then).
+   */
+  async relocateStored(lookUp: (contextId: string) => Promise<string>): Promise<string | undefined> {
+    const stored = await this.options.store.getConnection(SUPEROFFICE_PROVIDER);
+    if (!stored) return undefined;
+    const webApiUrl = await lookUp(stored.tenant);
+    // Not over a connection made meanwhile: that one brought its own, newer, address.
+    const now = await this.options.store.getConnection(SUPEROFFICE_PROVIDER);
+    if (now?.sealed === stored.sealed && now.webApiUrl !== webApiUrl) {
+      await this.options.store.setConnection({ ...now, webApiUrl });
+    }
+    if (this.current?.sealed === stored.sealed) this.current.webApiUrl = webApiUrl;
+    return webApiUrl;
   }
 
   async headers(): Promise<Record<string, string>> {
     const source = await this.source();
     this.lastUsed = source;
+    this.lastApiUrl = source === this.options.fallback ? undefined : this.current?.webApiUrl;
     try {
       return await source.headers();
     } catch (err) {
@@ -291,7 +343,7 @@ export class NotConnectedCredentials implements SuperOfficeCredentials {
       'superoffice',
       'unauthorized',
       'SuperOffice is not connected yet: an administrator connects it through SuperOffice sign-in ' +
-        '(POST /api/connections/superoffice/authorize)',
+        '(settings page, Connection tab, Connect SuperOffice; or POST /api/connections/superoffice/authorize)',
     );
   }
   async onUnauthorized(): Promise<boolean> {

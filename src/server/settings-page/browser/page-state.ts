@@ -2,6 +2,7 @@
 import type { MappingDocument } from '../../../config/mapping-document';
 import type { PropertyCatalog } from '../../../superoffice/field-catalog';
 import type { RunDetail, RunSummary } from '../../../temporal/sync-starter';
+import type { ConnectionsStatus } from './connection-model';
 import type { TabId } from './settings-model';
 
 /** What an open Details row of the runs list shows. */
@@ -55,6 +56,11 @@ export interface PageState {
     rows: Map<string, RunRowElements>;
     pollTimer: number | undefined;
   };
+  connections: {
+    current: ConnectionsStatus | null;
+    loadError: string | null;
+    loading: boolean;
+  };
 }
 
 export function createPageState(): PageState {
@@ -75,6 +81,7 @@ export function createPageState(): PageState {
       rows: new Map(),
       pollTimer: undefined,
     },
+    connections: { current: null, loadError: null, loading: false },
   };
 }
 
@@ -85,4 +92,5 @@ export function forgetSignedInData(state: PageState): void {
   state.runs.list = [];
   state.runs.loaded = false;
   state.runs.details.clear();
+  state.connections.current = null;
 }

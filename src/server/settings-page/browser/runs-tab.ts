@@ -32,6 +32,8 @@ function formatTime(iso: string): string {
 function triggerLabel(trigger: string | undefined): string {
   if (trigger === 'webhook') return 'Signed (webhook)';
   if (trigger === 'manual') return 'Re-run';
+  if (trigger === 'reconcile') return 'Signed (found by reconciliation)';
+  if (trigger === 'backfill') return 'Signed (backfill)';
   return trigger ?? '—';
 }
 

@@ -35,6 +35,7 @@ export const TABS = [
   { id: 'smart-sync', label: 'Smart sync' },
   { id: 'mappings', label: 'Mapping SuperOffice properties' },
   { id: 'runs', label: 'Runs' },
+  { id: 'connection', label: 'Connection' },
 ] as const;
 export type TabId = (typeof TABS)[number]['id'];
 
@@ -71,13 +72,34 @@ export function emptyDocument(): MappingDocument {
 
 // --- Edits: each returns a new document and leaves the one it was given alone ---
 
+export type SmartSyncToggle =
+  'dataFields' | 'products' | 'markSaleSold' | 'attachSignedPdf' | 'addProducts' | 'removeProducts';
+
+/**
+ * Turning attachSignedPdf on needs a document type: the one chosen in the picker is taken
+ * when the document has none yet (`documentTypeId`).
+ */
 export function withToggle(
   doc: MappingDocument,
-  key: 'dataFields' | 'products' | 'markSaleSold',
+  key: SmartSyncToggle,
   on: boolean,
+  documentTypeId?: number,
 ): MappingDocument {
   const next = structuredClone(doc);
   next.smartSync[key] = on;
+  if (
+    key === 'attachSignedPdf' &&
+    on &&
+    next.smartSync.signedPdfDocumentTypeId === undefined &&
+    documentTypeId
+  )
+    next.smartSync.signedPdfDocumentTypeId = documentTypeId;
+  return next;
+}
+
+export function withDocumentType(doc: MappingDocument, documentTypeId: number): MappingDocument {
+  const next = structuredClone(doc);
+  next.smartSync.signedPdfDocumentTypeId = documentTypeId;
   return next;
 }
 
@@ -371,6 +393,8 @@ export function resourceTitle(resource: ResourceResult): string {
   const id = resource.id === null ? '(not found)' : String(resource.id);
   if (resource.type === 'Products') return `Products of Sale ${id}`;
   const name = resource.name ? ` · ${resource.name}` : '';
+  // The signed PDF's Document has no id until it is filed.
+  if (resource.type === 'Document' && resource.id === null) return `Document (not filed)${name}`;
   const participant = resource.participant !== undefined ? ` (participant ${resource.participant})` : '';
   return `${resource.type} ${id}${name}${participant}`;
 }

@@ -1,5 +1,7 @@
 /// <reference lib="dom" />
 import { createAdminApi } from './api-client';
+import { createBackfillPanel } from './backfill-panel';
+import { createConnectionTab } from './connection-tab';
 import { createMappingForm } from './mapping-form';
 import { createMappingDocumentApi } from './mapping-document-api';
 import { createMappingsTab } from './mappings-tab';
@@ -37,10 +39,16 @@ const mappingDocumentApi = createMappingDocumentApi({
 });
 const loadPropertyCatalog = createPropertyCatalogLoader({ state, api, onChange: () => mappingsTab.render() });
 const runsTab = createRunsTab({ state, api });
+const backfillPanel = createBackfillPanel({ api });
+const connectionTab = createConnectionTab({ state, api });
 const tabs = createTabs({
   state,
-  onRunsShown: () => void runsTab.load(),
+  onRunsShown: () => {
+    void runsTab.load();
+    void backfillPanel.load();
+  },
   onRunsHidden: () => runsTab.stopPolling(),
+  onConnectionShown: () => void connectionTab.load(),
 });
 const signIn = createSignIn({
   state,
@@ -49,7 +57,7 @@ const signIn = createSignIn({
   selectTab: (id, focus, updateHash) => tabs.select(id, focus, updateHash),
   stopRunPolling: () => runsTab.stopPolling(),
 });
-const smartSyncTab = createSmartSyncTab({ state, mappingDocumentApi });
+const smartSyncTab = createSmartSyncTab({ state, mappingDocumentApi, api });
 const mappingForm = createMappingForm({ state, mappingDocumentApi, loadPropertyCatalog });
 const mappingsTab = createMappingsTab({
   state,
@@ -64,6 +72,8 @@ smartSyncTab.wire();
 mappingForm.wire();
 mappingsTab.wire();
 runsTab.wire();
+backfillPanel.wire();
+connectionTab.wire();
 window.addEventListener('unhandledrejection', (event) => reportError(event.reason, 'Something went wrong'));
 if (readAdminToken(state)) void signIn.enterApp(false);
 else signIn.showTokenScreen('');

@@ -1,12 +1,26 @@
 /// <reference lib="dom" />
 import type { MappingDocument } from '../../../config/mapping-document';
-import { ApiError, SignedOut } from './api-client';
+import { type AdminApi, ApiError, SignedOut } from './api-client';
 import { whileBusy } from './busy-control';
 import { byId, h } from './dom-elements';
 import type { MappingDocumentApi } from './mapping-document-api';
 import { announce, messageOf, reportError, retryButton, showErrorList } from './page-messages';
 import type { PageState } from './page-state';
-import { withToggle } from './settings-model';
+import { type SmartSyncToggle, withDocumentType, withToggle } from './settings-model';
+
+const TOGGLES = [
+  'dataFields',
+  'products',
+  'markSaleSold',
+  'attachSignedPdf',
+  'addProducts',
+  'removeProducts',
+] as const satisfies readonly SmartSyncToggle[];
+
+interface DocumentType {
+  id: number;
+  name: string;
+}
 
 export interface SmartSyncTab {
   /** Shows the mapping document's switches, or why it could not be loaded. */
@@ -18,9 +32,45 @@ export interface SmartSyncTab {
 export function createSmartSyncTab(deps: {
   state: PageState;
   mappingDocumentApi: MappingDocumentApi;
+  api: AdminApi;
 }): SmartSyncTab {
   const { state, mappingDocumentApi } = deps;
   const mappingDocument = state.mappingDocument;
+  let documentTypes: DocumentType[] | undefined;
+  let documentTypesLoading = false;
+
+  /** The tenant's document types for the signed PDF's picker, asked for once. */
+  async function loadDocumentTypes(): Promise<void> {
+    if (documentTypes || documentTypesLoading) return;
+    documentTypesLoading = true;
+    const stateEl = byId('signedPdf-documentType-state');
+    stateEl.textContent = 'Loading the document types from SuperOffice…';
+    try {
+      const res = await deps.api<{ documentTypes: DocumentType[] }>('GET', '/api/document-types');
+      documentTypes = res.body.documentTypes;
+      stateEl.textContent = '';
+      render();
+    } catch (err) {
+      if (err instanceof SignedOut) return;
+      stateEl.textContent = `Could not load the document types: ${messageOf(err)}`;
+    } finally {
+      documentTypesLoading = false;
+    }
+  }
+
+  function renderDocumentTypes(chosen: number | undefined): void {
+    const select = byId<HTMLSelectElement>('signedPdf-documentType');
+    const types = documentTypes ?? [];
+    const options = types.map((t) => h('option', { value: String(t.id) }, t.name));
+    if (chosen !== undefined && !types.some((t) => t.id === chosen)) {
+      options.unshift(
+        h('option', { value: String(chosen) }, `Document type ${chosen} (not in SuperOffice's list)`),
+      );
+    }
+    select.replaceChildren(...options);
+    if (chosen !== undefined) select.value = String(chosen);
+    select.disabled = options.length === 0;
+  }
 
   function render(): void {
     const stateEl = byId('config-state');
@@ -44,9 +94,9 @@ export function createSmartSyncTab(deps: {
       ? ''
       : 'No settings have been saved yet, so these are the defaults. Your first change saves them.';
     toggles.hidden = false;
-    byId<HTMLInputElement>('toggle-dataFields').checked = doc.smartSync.dataFields;
-    byId<HTMLInputElement>('toggle-products').checked = doc.smartSync.products;
-    byId<HTMLInputElement>('toggle-markSaleSold').checked = doc.smartSync.markSaleSold === true;
+    for (const key of TOGGLES) byId<HTMLInputElement>(`toggle-${key}`).checked = doc.smartSync[key] === true;
+    renderDocumentTypes(doc.smartSync.signedPdfDocumentTypeId);
+    void loadDocumentTypes();
   }
 
   function wireToggles(): void {
@@ -54,8 +104,11 @@ export function createSmartSyncTab(deps: {
       dataFields: 'Data fields',
       products: 'Products',
       markSaleSold: 'Mark the Sale sold',
-    } as const;
-    for (const key of ['dataFields', 'products', 'markSaleSold'] as const) {
+      attachSignedPdf: 'File the signed PDF',
+      addProducts: 'Add new quote lines',
+      removeProducts: 'Remove dropped quote lines',
+    } as const satisfies Record<SmartSyncToggle, string>;
+    for (const key of TOGGLES) {
       const input = byId<HTMLInputElement>(`toggle-${key}`);
       input.addEventListener('click', (event) => {
         if (input.getAttribute('aria-disabled') === 'true') event.preventDefault();
@@ -66,8 +119,9 @@ export function createSmartSyncTab(deps: {
         const on = input.checked;
         void whileBusy(input, async () => {
           try {
+            const picked = Number(byId<HTMLSelectElement>('signedPdf-documentType').value) || undefined;
             await mappingDocumentApi.save(
-              withToggle(doc, key, on),
+              withToggle(doc, key, on, picked),
               `${labels[key]} ${on ? 'on' : 'off'}: saved.`,
             );
           } catch (err) {
@@ -77,6 +131,28 @@ export function createSmartSyncTab(deps: {
         });
       });
     }
+  }
+
+  function wireDocumentType(): void {
+    const select = byId<HTMLSelectElement>('signedPdf-documentType');
+    select.addEventListener('change', () => {
+      const doc = mappingDocument.current;
+      const id = Number(select.value);
+      if (!doc || !id) return;
+      const previous = doc.smartSync.signedPdfDocumentTypeId;
+      const name = select.selectedOptions[0]?.textContent ?? String(id);
+      void whileBusy(select, async () => {
+        try {
+          await mappingDocumentApi.save(
+            withDocumentType(doc, id),
+            `The signed PDF is filed as "${name}": saved.`,
+          );
+        } catch (err) {
+          if (previous !== undefined) select.value = String(previous);
+          reportError(err, 'The document type could not be saved');
+        }
+      });
+    });
   }
 
   function wireImportExport(): void {
@@ -131,6 +207,7 @@ export function createSmartSyncTab(deps: {
 
   function wire(): void {
     wireToggles();
+    wireDocumentType();
     wireImportExport();
   }
 

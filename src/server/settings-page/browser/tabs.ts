@@ -18,6 +18,8 @@ export function createTabs(deps: {
   state: PageState;
   onRunsShown: () => void;
   onRunsHidden: () => void;
+  /** The Connection tab checks the connections each time it is shown. */
+  onConnectionShown: () => void;
 }): Tabs {
   const { state } = deps;
 
@@ -38,6 +40,7 @@ export function createTabs(deps: {
     if (updateHash && location.hash !== `#${id}`) history.replaceState(null, '', `#${id}`);
     if (id === 'runs') deps.onRunsShown();
     else deps.onRunsHidden();
+    if (id === 'connection') deps.onConnectionShown();
   }
 
   function wire(): void {

@@ -1,0 +1,3 @@
+import { stopPostgresForRun } from './postgres-setup';
+
+export default stopPostgresForRun;
