@@ -71,6 +71,12 @@ export class MemorySampler {
     this.timer.unref();
   }
 
+  /** Each process's peak so far, read now; sampling goes on. */
+  peaksSoFar(): Record<string, number> {
+    this.sample();
+    return Object.fromEntries([...this.peaks].map(([k, v]) => [k, Math.round(v)]));
+  }
+
   /** Stops sampling; the kernel's high-water mark is read once more so the true peak is kept. */
   stop(): Record<string, number> {
     if (this.timer) clearInterval(this.timer);

@@ -1,6 +1,8 @@
 import type { Percentiles } from './stats';
 import type { BackfillPhaseResult } from './backfill-phase';
 import type { ScaleOutPhase } from './scale-out';
+import type { HistoryCost } from './history-cost';
+import type { CallChain } from './call-chain';
 
 /** What bench/results/*.json holds; the Markdown table is written from it. */
 
@@ -18,6 +20,8 @@ export interface LoadPhase {
   duplicateAppointments: number;
   /** CPU time per sync of each process, while the phase ran. */
   cpuMsPerSync: Record<string, number>;
+  /** Peak RSS (MB) of each process by the end of the phase; absent in results from before it. */
+  peakRssMb?: Record<string, number>;
 }
 
 export interface BurstPhase extends LoadPhase {
@@ -80,7 +84,15 @@ export interface BenchResults {
     burst: BurstPhase | null;
     /** bench/backfill-phase.ts; absent in results from before it. */
     backfill?: BackfillPhaseResult | null;
+    /** Paced with 50 ms added to every emulator call; null when skipped, absent before it. */
+    latency50?: (LoadPhase & { rate: number; latencyMs: number }) | null;
   };
+  /** History events and workflow tasks per sync (bench/history-cost.ts); absent before it. */
+  historyCost?: HistoryCost | null;
+  /** One sync alone: its calls and the longest chain of them made one after another (bench/call-chain.ts); absent before it. */
+  callChain?: CallChain | null;
+  /** Peak RSS (MB) of each process, by phase; absent in results from before it. */
+  peakRssMbByPhase?: Record<string, Record<string, number>>;
   verification: { syncedAndChecked: number; problems: string[]; problemCount: number };
   /** bench/scale-out.ts; null when skipped (--quick, --scale-out 0), absent before it. */
   scaleOut?: ScaleOutPhase | null;
@@ -128,6 +140,36 @@ export function markdownReport(r: BenchResults): string {
       ],
       [`Burst webhook acknowledgement, p50 / p95 / p99`, ms(burst.ackLatencyMs)],
     );
+  }
+  const { latency50 } = r.phases;
+  if (latency50) {
+    rows.push([
+      `End-to-end with ${latency50.latencyMs} ms added to every emulator call, p50 / p95 / p99 (paced, ${latency50.rate} webhooks/s, ${latency50.contracts} webhooks)`,
+      `**${ms(latency50.e2eLatencyMs)}**; acknowledgement ${ms(latency50.ackLatencyMs)}`,
+    ]);
+  }
+  const h = r.historyCost;
+  if (h) {
+    const w = (c: HistoryCost['smartSync']) =>
+      `${c.events} events, ${c.workflowTasks} workflow tasks, ${c.activities} activities, ${c.localActivities} local activities, ${c.searchAttributeUpserts} search-attribute upserts, ${c.markers} markers`;
+    rows.push([
+      `History per sync (mean of ${h.smartSync.sampled} runs' histories, read after the throughput and paced phases)`,
+      `**${h.eventsPerSync} events, ${h.workflowTasksPerSync} workflow tasks**: smartSync ${w(h.smartSync)}; contractSyncs (idle timer not yet fired) ${w(h.contractSyncs)}`,
+    ]);
+  }
+  if (r.callChain) {
+    rows.push([
+      'HTTP calls of one sync alone, and the longest chain of them made one after another (its critical path)',
+      `${r.callChain.calls} calls; **${r.callChain.longestSequentialChain} in the longest sequential chain**; ${r.callChain.spanMs} ms from the first call's start to the last one's end`,
+    ]);
+  }
+  for (const [phase, peaks] of Object.entries(r.peakRssMbByPhase ?? {})) {
+    rows.push([
+      `Peak memory (RSS) by the end of the ${phase} phase`,
+      Object.entries(peaks)
+        .map(([k, v]) => `${k} ${v} MB`)
+        .join(', '),
+    ]);
   }
   const duplicates =
     throughput.duplicateAppointments +

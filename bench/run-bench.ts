@@ -27,6 +27,8 @@ import {
   backfillPhase,
 } from './backfill-phase';
 import { runBaselineInChild } from './baseline';
+import { type CallChain, measureCallChain } from './call-chain';
+import { type HistoryCost, measureHistoryCost } from './history-cost';
 import { MemorySampler, readCpuMs } from './memory';
 import { ProgressBar } from './progress';
 import {
@@ -83,6 +85,7 @@ const argsSchema = z.object({
   burst: z.coerce.number().int().nonnegative().optional(),
   backfill: z.coerce.number().int().nonnegative().optional(),
   'scale-out': z.coerce.number().int().nonnegative().optional(),
+  'latency-phase': z.coerce.number().int().nonnegative().optional(),
   concurrency: z.coerce.number().int().positive().default(32),
   'baseline-concurrency': z.coerce.number().int().positive().default(100),
   'latency-ms': z.coerce.number().int().nonnegative().default(0),
@@ -105,6 +108,8 @@ const HELP = `npm run bench [-- options]
   --scale-out N             scale-out: N webhooks against one process, then api + 1 and 2 worker
                             processes on a separate Temporal (default 300; quick 0 skips);
                             alone: npx tsx bench/scale-out.ts --contracts N
+  --latency-phase N         paced at 2/s with 50 ms added to every emulator call: N webhooks
+                            (default 120; quick 0 skips)
   --concurrency C           webhooks in flight in the throughput and burst phases (default 32)
   --baseline-concurrency C  syncs at once in the baseline (default 100)
   --latency-ms L            extra latency on every emulator call, to stand in for a network (default 0)
@@ -180,11 +185,11 @@ async function startStack(
   ctx: { args: Args; cliPath: string; work: string; resources: Resources },
   name: string,
   data: BenchDataSet,
-  opts: { rateLimited: boolean; overrides: BenchServiceOverrides },
+  opts: { rateLimited: boolean; overrides: BenchServiceOverrides; latencyMs?: number },
 ): Promise<Stack> {
   const emulators = await startEmulators(data, {
     rateLimited: opts.rateLimited,
-    latencyMs: ctx.args['latency-ms'],
+    latencyMs: opts.latencyMs ?? ctx.args['latency-ms'],
   });
   const closeEmulators = ctx.resources.add(() => emulators.close());
   const started = Date.now();
@@ -350,6 +355,7 @@ async function main(): Promise<void> {
       burst: { type: 'string' },
       backfill: { type: 'string' },
       'scale-out': { type: 'string' },
+      'latency-phase': { type: 'string' },
       concurrency: { type: 'string' },
       'baseline-concurrency': { type: 'string' },
       'latency-ms': { type: 'string' },
@@ -378,6 +384,7 @@ async function main(): Promise<void> {
   const b = args.burst ?? (quick ? 120 : 2400);
   const f = args.backfill ?? (quick ? 0 : 3000);
   const scaleOutContracts = args['scale-out'] ?? (quick ? 0 : 300);
+  const latencyContracts = args['latency-phase'] ?? (quick ? 0 : 120);
   const out = path.resolve(args.out ?? path.join(__dirname, 'results', quick ? 'quick.json' : 'latest.json'));
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const startedAt = new Date();
@@ -404,11 +411,13 @@ async function main(): Promise<void> {
 
     // ---- 1 and 2: throughput and paced, the Oneflow limit lifted ------------------------
     say(`\n[1/4] throughput: ${n} webhooks as fast as they are taken, ${args.concurrency} in flight`);
-    const data = benchDataSet(0, WARM_UP + n + m);
-    const [warmUp, throughputSet, pacedSet] = [
+    // One contract more than the phases use: the call-chain probe syncs it alone at the end.
+    const data = benchDataSet(0, WARM_UP + n + m + 1);
+    const [warmUp, throughputSet, pacedSet, [probeContract]] = [
       data.contracts.slice(0, WARM_UP),
       data.contracts.slice(WARM_UP, WARM_UP + n),
-      data.contracts.slice(WARM_UP + n),
+      data.contracts.slice(WARM_UP + n, WARM_UP + n + m),
+      data.contracts.slice(WARM_UP + n + m),
     ];
     const stack = await startStack(ctx, 'service-1', data, {
       rateLimited: false,
@@ -426,6 +435,7 @@ async function main(): Promise<void> {
     const throughput = await loadPhase(stack, watcher, 'throughput', throughputSet, {
       concurrency: args.concurrency,
     });
+    throughput.peakRssMb = stack.memory.peaksSoFar();
 
     let paced: (LoadPhase & { rate: number }) | null = null;
     if (m > 0) {
@@ -439,9 +449,44 @@ async function main(): Promise<void> {
         })),
       };
     }
+    // One sync alone, its calls read from the emulators' logs: the longest sequential chain.
+    const callChain: CallChain | null = await measureCallChain(
+      { oneflow: stack.emulators.oneflow.control, superoffice: stack.emulators.superoffice.control },
+      async () => {
+        await sendWebhooks({
+          webhookUrl: stack.webhookUrl,
+          webhookFor: signingWebhook(stack),
+          contracts: [probeContract!],
+          concurrency: 1,
+        });
+        await watcher.waitFor([probeContract!], new ProgressBar('call chain', 1), () => '');
+      },
+    ).catch((err: Error) => {
+      say(`  could not measure the call chain: ${err.message}`);
+      return null;
+    });
+    if (callChain)
+      say(
+        `  one sync alone: ${callChain.calls} calls, the longest sequential chain ${callChain.longestSequentialChain}, ${callChain.spanMs} ms from the first call's start to the last one's end:\n    ${callChain.chain.join('\n    ')}`,
+      );
     watcher.stop();
     check(stack.emulators.superoffice.store, data.contracts);
+    // Before the stack stops: the histories live in the service's embedded dev server.
+    const historyCost: HistoryCost | null = await measureHistoryCost({
+      address: stack.service.temporalAddress,
+    }).catch((err: Error) => {
+      say(`  could not read the runs' histories: ${err.message}`);
+      return null;
+    });
+    if (historyCost) {
+      say(
+        `  per sync: ${historyCost.eventsPerSync} history events, ${historyCost.workflowTasksPerSync} workflow tasks ` +
+          `(smartSync ${historyCost.smartSync.events} / ${historyCost.smartSync.workflowTasks}, ` +
+          `contractSyncs ${historyCost.contractSyncs.events} / ${historyCost.contractSyncs.workflowTasks})`,
+      );
+    }
     const memory1 = await stack.stop();
+    if (paced) paced.peakRssMb = memory1;
 
     // ---- 3: baseline, no Temporal --------------------------------------------------------
     let baseline: BaselinePhase | null = null;
@@ -527,6 +572,45 @@ async function main(): Promise<void> {
       );
       check(burstStack.emulators.superoffice.store, burstData.contracts);
       memory4 = await burstStack.stop();
+      burst.peakRssMb = memory4;
+    }
+
+    // ---- 4b: paced at 2/s with 50 ms on every emulator call, as a network would add ---------
+    let latency50: (LoadPhase & { rate: number; latencyMs: number }) | null = null;
+    if (latencyContracts > 0) {
+      const [rate, latencyMs] = [2, 50];
+      say(
+        `\n[4b] latency: ${latencyContracts} webhooks at ${rate}/s, ${latencyMs} ms added to every emulator call`,
+      );
+      const latencyData = benchDataSet(0, WARM_UP + latencyContracts);
+      const latencyStack = await startStack(ctx, 'service-latency', latencyData, {
+        rateLimited: false,
+        overrides: { oneflowActivitiesPerSecond: 100_000 },
+        latencyMs,
+      });
+      const latencyWatcher = new OutcomeWatcher(
+        latencyStack.emulators.superoffice.control,
+        latencyData.contracts,
+      );
+      latencyWatcher.start();
+      const [latencyWarmUp, latencySet] = [
+        latencyData.contracts.slice(0, WARM_UP),
+        latencyData.contracts.slice(WARM_UP),
+      ];
+      await sendWebhooks({
+        webhookUrl: latencyStack.webhookUrl,
+        webhookFor: signingWebhook(latencyStack),
+        contracts: latencyWarmUp,
+        concurrency: 4,
+      });
+      await latencyWatcher.waitFor(latencyWarmUp, new ProgressBar('warm-up', WARM_UP), () => '');
+      const phase = await loadPhase(latencyStack, latencyWatcher, 'latency 50 ms', latencySet, {
+        rate,
+        concurrency: args.concurrency,
+      });
+      latencyWatcher.stop();
+      check(latencyStack.emulators.superoffice.store, latencyData.contracts);
+      latency50 = { rate, latencyMs, ...phase, peakRssMb: await latencyStack.stop() };
     }
 
     // ---- 5: a backfill under Oneflow's real limit, live webhooks alongside -------------------
@@ -596,14 +680,33 @@ async function main(): Promise<void> {
       baselineSyncsPerSecond: baseline?.syncsPerSecond ?? null,
       durabilityCost: baseline ? round(baseline.syncsPerSecond / throughput.syncsPerSecond, 1) : null,
       peakMemoryMb: {
-        service: Math.max(memory1.service ?? 0, memory4.service ?? 0, memory5.service ?? 0),
+        service: Math.max(
+          memory1.service ?? 0,
+          memory4.service ?? 0,
+          memory5.service ?? 0,
+          latency50?.peakRssMb?.service ?? 0,
+        ),
         temporalDevServer: Math.max(memory1.temporalDevServer ?? 0, memory4.temporalDevServer ?? 0),
         driverWithEmulators: Math.max(memory1.driverWithEmulators ?? 0, memory4.driverWithEmulators ?? 0),
         baseline: baseline?.peakRssMb ?? null,
       },
       emulatorLatencyMs: args['latency-ms'],
       workerOptions: args['worker-options'] ?? null,
-      phases: { throughput, paced, baseline, burst, backfill },
+      phases: { throughput, paced, baseline, burst, backfill, latency50 },
+      historyCost,
+      callChain,
+      // VmHWM: each service process's peak since it started, so a phase sharing a process
+      // with an earlier one (paced after throughput) shows the larger of the two.
+      peakRssMbByPhase: Object.fromEntries(
+        Object.entries({
+          throughput: throughput.peakRssMb,
+          paced: paced?.peakRssMb,
+          baseline: baseline ? { baseline: baseline.peakRssMb } : undefined,
+          burst: burst?.peakRssMb,
+          backfill: f > 0 ? memory5 : undefined,
+          latency50: latency50?.peakRssMb,
+        }).filter((e): e is [string, Record<string, number>] => e[1] !== undefined),
+      ),
       scaleOut,
       verification: {
         syncedAndChecked: checked,

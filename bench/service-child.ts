@@ -9,6 +9,8 @@ export interface ServiceChild {
   pid: number;
   /** The embedded Temporal dev server the service started (Linux only). */
   devServerPid: number | undefined;
+  /** The Temporal the service talks to (its embedded dev server), for reading histories. */
+  temporalAddress: string;
   logFile: string;
   stop(): Promise<void>;
 }
@@ -55,6 +57,7 @@ export async function startServiceChild(options: {
     url: ready.url,
     pid: child.pid!,
     devServerPid,
+    temporalAddress: ready.temporalAddress,
     logFile: options.logFile,
     stop: () =>
       new Promise<void>((resolve) => {

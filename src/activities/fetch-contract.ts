@@ -5,6 +5,7 @@ import type { OneflowContract } from '../oneflow/contract';
 import { toContractFacts } from '../mapping/contract-facts';
 import { checkSigningEvent } from '../mapping/signing-check';
 import { activityLogger } from './activity-logger';
+import { startEarly } from './early-reads';
 import { currentAttempt } from './attempt';
 import { nonRetryable, toActivityFailure } from './failures';
 import { FAILURE, type ContractFacts, type FetchContractInput } from '../workflow-contract';
@@ -22,10 +23,15 @@ export function fetchContractActivity(deps: { oneflow: OneflowClient; logger: Lo
     const { contractId, eventId } =
       typeof input === 'number' ? { contractId: input, eventId: undefined } : input;
     const oneflow = deps.oneflow.forAttempt(currentAttempt().scope);
-    const contract = await readContract(oneflow, contractId);
+    // The contract and its events are read side by side (neither needs the other), and
+    // awaited in this order, so a missing contract is still reported as such.
+    const contractRead = startEarly(() => readContract(oneflow, contractId));
+    const signing =
+      eventId !== undefined ? startEarly(() => requireSigningEvent(oneflow, contractId, eventId)) : undefined;
+    const contract = await contractRead;
     // Before the state: a replayed webhook naming a pending contract is reported as what
     // it is, not as a contract waiting for signatures.
-    if (eventId !== undefined) await requireSigningEvent(oneflow, contractId, eventId);
+    await signing;
     if (contract.state !== 'signed') {
       throw nonRetryable(
         FAILURE.ContractNotSigned,

@@ -17,11 +17,13 @@ import { planSignedPdf } from '../mapping/signed-pdf';
 import { matchProductsToQuoteLines } from '../mapping/quote-matching';
 import type { SuperOfficeClient } from '../superoffice/client';
 import type { CatalogCache } from '../superoffice/catalog-loader';
-import type { PersonMatch } from '../superoffice/entities';
+import type { PersonMatch, QuoteLine } from '../superoffice/entities';
 import type { MappingDocument } from '../config/mapping-document';
 import type { MappingStore } from '../mapping-store/mapping-store';
 import { activityLogger } from './activity-logger';
 import { currentAttempt } from './attempt';
+import { mapBounded, startEarly } from './early-reads';
+import { eitherSignal } from '../http/json-request';
 import { nonRetryable, toActivityFailure } from './failures';
 import {
   FAILURE,
@@ -32,6 +34,9 @@ import {
   type ResolvedPlan,
   type ResourceResult,
 } from '../workflow-contract';
+
+/** Participants looked up at once: a contract has a handful; a large one must not flood SuperOffice. */
+const CONTACT_READS_AT_ONCE = 4;
 
 export interface ResolvePlanDeps {
   superoffice: SuperOfficeClient;
@@ -68,36 +73,46 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
     return personFoundByEmail(participant, companyId, await superoffice.findPersonsByEmail(contact.email!));
   }
 
-  async function planProducts(
+  /**
+   * The Sale's quote lines, or why there are none. The active version's likely alternative is
+   * read from the QuoteEntity's own QuoteVersions[] (Swagger-v1-QuoteAgent.json: QuoteEntity
+   * carries its versions, each with LikelyQuoteAlternativeId), saving a GetQuoteVersion; a
+   * tenant that leaves the list out (no source says it is always filled) is asked as before.
+   */
+  async function readQuoteLines(
     superoffice: SuperOfficeClient,
+    saleId: number,
+  ): Promise<{ alternativeId: number; lines: QuoteLine[] } | { none: string }> {
+    const quote = await superoffice.getQuoteEntityFromSaleId(saleId);
+    if (!quote || !quote.ActiveQuoteVersionId)
+      return { none: `Sale ${saleId} has no quote in SuperOffice, so there are no products to update` };
+    const versionId = quote.ActiveQuoteVersionId;
+    // Only an embedded version that names its alternative is taken: one without may be a
+    // summary, and GetQuoteVersion is then asked, as before, before falling back to the first.
+    const embedded = quote.QuoteVersions?.find(
+      (v) => v.QuoteVersionId === versionId && v.LikelyQuoteAlternativeId,
+    );
+    const version = embedded ?? (await superoffice.getQuoteVersion(versionId));
+    let alternativeId: number | undefined = version.LikelyQuoteAlternativeId ?? undefined;
+    if (!alternativeId)
+      alternativeId = (await superoffice.getQuoteAlternatives(versionId))[0]?.QuoteAlternativeId;
+    if (!alternativeId) return { none: `the active quote version of Sale ${saleId} has no alternative` };
+    return { alternativeId, lines: await superoffice.getQuoteLines(alternativeId) };
+  }
+
+  async function planProducts(
+    quoteRead: Promise<Awaited<ReturnType<typeof readQuoteLines>>> | undefined,
     saleId: number,
     plan: ReturnType<typeof planSync>,
     switches: MappingDocument['smartSync'],
   ): Promise<{ update?: ProductsUpdate; settled?: ResourceResult }> {
     const base = { type: 'Products' as const, id: saleId };
     const planned = productFailureResults(plan.productFailures);
-    if (plan.productLines.length === 0) return planned.length > 0 ? { settled: settled(base, planned) } : {};
-    const quote = await superoffice.getQuoteEntityFromSaleId(saleId);
-    if (!quote || !quote.ActiveQuoteVersionId) {
-      return {
-        settled: settled(
-          base,
-          planned,
-          `Sale ${saleId} has no quote in SuperOffice, so there are no products to update`,
-        ),
-      };
-    }
-    const versionId = quote.ActiveQuoteVersionId;
-    const version = await superoffice.getQuoteVersion(versionId);
-    let alternativeId: number | undefined = version.LikelyQuoteAlternativeId ?? undefined;
-    if (!alternativeId)
-      alternativeId = (await superoffice.getQuoteAlternatives(versionId))[0]?.QuoteAlternativeId;
-    if (!alternativeId) {
-      return {
-        settled: settled(base, planned, `the active quote version of Sale ${saleId} has no alternative`),
-      };
-    }
-    const lines = await superoffice.getQuoteLines(alternativeId);
+    if (plan.productLines.length === 0 || !quoteRead)
+      return planned.length > 0 ? { settled: settled(base, planned) } : {};
+    const read = await quoteRead;
+    if ('none' in read) return { settled: settled(base, planned, read.none) };
+    const { alternativeId, lines } = read;
     const match = matchProductsToQuoteLines(plan.productLines, lines);
     const writes = match.updates.map((u) => quoteLineWrite(u));
     const changes = planProductChanges(match, switches);
@@ -123,12 +138,76 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
     };
   }
 
+  /** One participant's Contact: found, read, and what to write or why not. */
+  async function resolveContact(
+    superoffice: SuperOfficeClient,
+    contact: ContactPlan,
+    companyId: number | undefined,
+    companyPersons: PersonMatch[],
+  ): Promise<{ settled?: ResourceResult; update?: EntityUpdate; personId?: number }> {
+    const base = {
+      type: 'Contact' as const,
+      id: null,
+      name: contact.name,
+      participant: contact.participant,
+    };
+    const planned = plannedProperties(contact);
+    if (contact.failure) return { settled: settled(base, planned, contact.failure) };
+    const found = await findPerson(superoffice, contact, companyId, companyPersons);
+    if ('error' in found) return { settled: settled(base, planned, found.error) };
+    const personId = found.person.personId;
+    const person = await getOrNull(() => superoffice.getPerson(personId));
+    if (!person) {
+      return {
+        settled: settled(
+          { ...base, id: personId },
+          planned,
+          `Contact ${personId} does not exist in SuperOffice`,
+        ),
+      };
+    }
+    const { write, unchanged } = partitionChanges(person, contact.changes);
+    const all = [...unchanged, ...planned];
+    // The person exists (it was read), so the outcome Activity may link it either way.
+    if (write.length === 0) return { settled: settled({ ...base, id: personId }, all), personId };
+    return {
+      personId,
+      update: {
+        type: 'Contact',
+        id: personId,
+        name: contact.name ?? person.FullName,
+        participant: contact.participant,
+        changes: write,
+        planned: all,
+      },
+    };
+  }
+
+  /**
+   * The Company and its persons, listed side by side. Only a Company that exists has
+   * persons to match, so for one that does not the list's answer (or failure) is not used,
+   * as when it was asked only after the Company was read.
+   */
+  function readCompany(superoffice: SuperOfficeClient, companyId: number) {
+    const company = startEarly(() => getOrNull(() => superoffice.getCompany(companyId)));
+    const listed = startEarly(() => superoffice.listCompanyPersons(companyId));
+    const persons = startEarly(async () => ((await company) ? await listed : []));
+    return { company, persons };
+  }
+
   return async function resolvePlan(input: {
     contractId: number;
     facts: ContractFacts;
   }): Promise<ResolvedPlan> {
     let failureDetails: PlanFailureDetails | undefined;
-    const superoffice = deps.superoffice.forAttempt(currentAttempt().scope);
+    const attempt = currentAttempt().scope;
+    // Reads start as soon as what they need is known; one started and then not needed (an
+    // earlier read failed the attempt) is cancelled when the step ends, not left running.
+    const stepDone = new AbortController();
+    const superoffice = deps.superoffice.forAttempt({
+      signal: eitherSignal(attempt.signal, stepDone.signal)!,
+      onCall: attempt.onCall,
+    });
     try {
       const document = await deps.mappingStore.getMappingDocument();
       if (!document) {
@@ -155,8 +234,19 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
           : {}),
       };
       if (plan.saleId === null) return result;
+      const saleId = plan.saleId;
 
-      const sale = await getOrNull(() => superoffice.getSale(plan.saleId!));
+      // The reads that need only the plan's ids start together: the Sale, the linked Company
+      // with its persons, the quote. Each is awaited where it was read when they ran one after
+      // another, so that the same failure fails the step, with the same words.
+      const saleRead = startEarly(() => getOrNull(() => superoffice.getSale(saleId)));
+      const linkedCompany = plan.companyId !== null ? readCompany(superoffice, plan.companyId) : undefined;
+      const quoteRead =
+        plan.products.enabled && !plan.products.failure && plan.productLines.length > 0
+          ? startEarly(() => readQuoteLines(superoffice, saleId))
+          : undefined;
+
+      const sale = await saleRead;
       if (!sale) {
         throw nonRetryable(
           FAILURE.NotFound,
@@ -187,8 +277,9 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
       // The Company: the linked one, else the Sale's own.
       const companyId = plan.companyId ?? (sale.Contact?.ContactId || undefined);
       if (companyId !== undefined) result.companyId = companyId;
-      const company =
-        companyId !== undefined ? await getOrNull(() => superoffice.getCompany(companyId)) : null;
+      const companyReads =
+        companyId === undefined ? undefined : (linkedCompany ?? readCompany(superoffice, companyId));
+      const company = companyReads ? await companyReads.company : null;
       if (hasWork(plan.company)) {
         const base = { type: 'Company' as const, id: companyId ?? null, name: company?.Name };
         const planned = plannedProperties(plan.company);
@@ -213,47 +304,18 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
       }
 
       // The Contacts, found by the participants' email.
-      const companyPersons =
-        company && companyId !== undefined ? await superoffice.listCompanyPersons(companyId) : [];
-      for (const contact of plan.contacts) {
-        const base = {
-          type: 'Contact' as const,
-          id: null,
-          name: contact.name,
-          participant: contact.participant,
-        };
-        const planned = plannedProperties(contact);
-        if (contact.failure) {
-          result.settled.push(settled(base, planned, contact.failure));
-          continue;
-        }
-        const found = await findPerson(superoffice, contact, companyId, companyPersons);
-        if ('error' in found) {
-          result.settled.push(settled(base, planned, found.error));
-          continue;
-        }
-        const personId = found.person.personId;
-        const person = await getOrNull(() => superoffice.getPerson(personId));
-        if (!person) {
-          result.settled.push(
-            settled({ ...base, id: personId }, planned, `Contact ${personId} does not exist in SuperOffice`),
-          );
-          continue;
-        }
+      const companyPersons = company && companyReads ? await companyReads.persons : [];
+      // Side by side, a few at a time, and taken in the participants' order (the first
+      // failure in that order fails the step, and the outcome lists them in that order).
+      const contacts = mapBounded(plan.contacts, CONTACT_READS_AT_ONCE, (contact) =>
+        resolveContact(superoffice, contact, companyId, companyPersons),
+      );
+      for (const pending of contacts) {
+        const contact = await pending;
+        if (contact.settled) result.settled.push(contact.settled);
         // Only after the read, so that the outcome Activity links only persons that exist.
-        result.personIds.push(personId);
-        const { write, unchanged } = partitionChanges(person, contact.changes);
-        const all = [...unchanged, ...planned];
-        const update: EntityUpdate = {
-          type: 'Contact',
-          id: personId,
-          name: contact.name ?? person.FullName,
-          participant: contact.participant,
-          changes: write,
-          planned: all,
-        };
-        if (write.length === 0) result.settled.push(settled({ ...base, id: personId }, all));
-        else result.contacts.push(update);
+        if (contact.personId !== undefined) result.personIds.push(contact.personId);
+        if (contact.update) result.contacts.push(contact.update);
       }
 
       // The Products.
@@ -261,7 +323,7 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
         if (plan.products.failure) {
           result.settled.push(settled({ type: 'Products', id: plan.saleId }, [], plan.products.failure));
         } else {
-          const products = await planProducts(superoffice, plan.saleId, plan, document.smartSync);
+          const products = await planProducts(quoteRead, plan.saleId, plan, document.smartSync);
           if (products.update) result.products = products.update;
           if (products.settled) result.settled.push(products.settled);
         }
@@ -289,6 +351,8 @@ export function resolvePlanActivity(deps: ResolvePlanDeps) {
       return result;
     } catch (err) {
       throw toActivityFailure(err, 'planning the sync', failureDetails);
+    } finally {
+      stepDone.abort();
     }
   };
 }

@@ -362,6 +362,21 @@ export class SuperOfficeClient {
     );
   }
 
+  /**
+   * Several lines in one call (SaveQuoteLines {QuoteLines}, answering the saved lines).
+   * Null, which the Agents answer when a line cannot be saved (one that was deleted
+   * meanwhile), is an ApiError `not_found`, as for SaveQuoteLine.
+   */
+  async saveQuoteLines(lines: QuoteLine[], opts?: RequestOptions): Promise<QuoteLine[]> {
+    return this.agentRequired(
+      'SaveQuoteLines',
+      { QuoteLines: lines },
+      z.array(quoteLineSchema),
+      `QuoteLines ${lines.map((l) => l.QuoteLineId).join(', ')}`,
+      opts,
+    );
+  }
+
   /** Recomputes the alternative's totals from its lines (and the Sale's Amount when the quote says so). */
   async recalculateQuoteAlternative(
     quoteAlternativeId: number,

@@ -17,4 +17,13 @@ export const PATCH = {
   productsBeforeSale: 'products-before-sale',
   /** 0.3: smartSync.attachSignedPdf files the signed PDF as a Document on the Sale. */
   attachSignedPdf: 'attach-signed-pdf',
+  /**
+   * 0.4: the run's search attributes are upserted once, at the end (the Sale id with the
+   * outcome), not also when the Sale is known. Asked once, first: a run that has it takes
+   * every earlier change without asking for them, so that it records one patch marker
+   * (each patch costs a marker and a TemporalChangeVersion upsert in every history).
+   */
+  oneOutcomeUpsert: 'one-outcome-upsert',
 } as const;
+
+export type PatchId = (typeof PATCH)[keyof typeof PATCH];

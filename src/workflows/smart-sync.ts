@@ -20,6 +20,7 @@ import {
   oneflowTaskQueue,
   outcomeStatus,
   PATCH,
+  type PatchId,
   type PlanFailureDetails,
   progressQuery,
   type RecordOutcomeInput,
@@ -50,9 +51,16 @@ function describeFailure(err: unknown): FailureFacts {
   return { message: cause instanceof Error ? cause.message : String(cause) };
 }
 
+/**
+ * Whether this run takes the change `id`. A run from 0.4 on (PATCH.oneOutcomeUpsert, asked
+ * first) takes every earlier change without asking, so its history holds one patch marker;
+ * an older run asks for each as it did.
+ */
+type Takes = (id: PatchId) => boolean;
+
 /** A cancelled run stops; runs from before the change keep reporting it as they did. */
-function rethrowCancellation(err: unknown): void {
-  if (isCancellation(err) && patched(PATCH.rethrowCancellation)) throw err;
+function rethrowCancellation(err: unknown, takes: Takes): void {
+  if (isCancellation(err) && takes(PATCH.rethrowCancellation)) throw err;
 }
 
 /**
@@ -62,6 +70,9 @@ function rethrowCancellation(err: unknown): void {
  * Runs of one contract are started one at a time by its contractSyncs workflow.
  */
 export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult> {
+  // Before any command, so that a run started before 0.4 replays with it false.
+  const since04 = patched(PATCH.oneOutcomeUpsert);
+  const takes: Takes = (id) => since04 || patched(id);
   const progress: SyncProgress = { phase: 'fetching-contract', contractId: input.contractId, resources: [] };
   setHandler(progressQuery, () => progress);
   const result: SmartSyncResult = {
@@ -75,7 +86,12 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
     result.outcome = outcome;
     progress.phase = 'done';
     progress.outcome = outcome;
-    upsertSearchAttributes([{ key: OUTCOME, value: outcome }]);
+    // Since 0.4 the Sale id comes with the outcome, in the run's one upsert: while it runs,
+    // the run is found by its contract id (set at start) and tells its Sale in the progress query.
+    upsertSearchAttributes([
+      { key: OUTCOME, value: outcome },
+      ...(since04 && result.saleId !== undefined ? [{ key: SALE_ID, value: result.saleId }] : []),
+    ]);
     // Exported with the SDK's metrics (GET /metrics) as smart_sync_syncs_total{outcome,trigger}.
     metricMeter
       .createCounter('smart_sync_syncs', 'syncs', 'Finished Smart Sync runs, by outcome')
@@ -85,7 +101,7 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
   const knowSale = (saleId: number) => {
     result.saleId = saleId;
     progress.saleId = saleId;
-    upsertSearchAttributes([{ key: SALE_ID, value: saleId }]);
+    if (!since04) upsertSearchAttributes([{ key: SALE_ID, value: saleId }]);
   };
 
   const overrides = normalizeStepOverrides(input.steps);
@@ -112,7 +128,7 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
         : input.contractId,
     );
   } catch (err) {
-    rethrowCancellation(err);
+    rethrowCancellation(err, takes);
     const { message, type } = describeFailure(err);
     result.notes.push(`The contract was not synced: ${message}`);
     if (type === FAILURE.ContractNotSigned || type === FAILURE.SigningNotFound) return finish('not_signed');
@@ -130,12 +146,12 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
   try {
     plan = await resolvePlan({ contractId: input.contractId, facts });
   } catch (err) {
-    rethrowCancellation(err);
+    rethrowCancellation(err, takes);
     const failure = describeFailure(err);
     result.notes.push(`Nothing was written: ${failure.message}`);
     const known = failure.details as PlanFailureDetails | undefined;
     // The rep looking at the Sale must see that the sync failed, not nothing at all.
-    if (known?.saleId !== undefined && patched(PATCH.recordPlanFailure)) {
+    if (known?.saleId !== undefined && takes(PATCH.recordPlanFailure)) {
       knowSale(known.saleId);
       progress.phase = 'recording-outcome';
       await record({
@@ -166,7 +182,7 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
     try {
       resource = await work;
     } catch (err) {
-      rethrowCancellation(err);
+      rethrowCancellation(err, takes);
       resource = onFailure(describeFailure(err).message);
     }
     progress.resources.push(resource);
@@ -174,7 +190,7 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
   };
   const { sale, company, products, signedPdf } = plan;
   const updates: Promise<ResourceResult>[] = [];
-  if (sale && products && patched(PATCH.productsBeforeSale)) {
+  if (sale && products && takes(PATCH.productsBeforeSale)) {
     const productsUpdate = settle(updateProducts(products), (e) => failedProductsUpdate(products, e));
     updates.push(productsUpdate.then(() => settle(updateSale(sale), (e) => failedEntityUpdate(sale, e))));
     if (company) updates.push(settle(updateCompany(company), (e) => failedEntityUpdate(company, e)));
@@ -190,12 +206,12 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
       updates.push(settle(updateContact(contact), (e) => failedEntityUpdate(contact, e)));
     }
     if (products) {
-      if (saleUpdate && patched(PATCH.saleBeforeProducts)) await saleUpdate;
+      if (saleUpdate && takes(PATCH.saleBeforeProducts)) await saleUpdate;
       updates.push(settle(updateProducts(products), (e) => failedProductsUpdate(products, e)));
     }
   }
   // The signed PDF touches no field the updates write, so it is filed beside them.
-  if (signedPdf && patched(PATCH.attachSignedPdf)) {
+  if (signedPdf && takes(PATCH.attachSignedPdf)) {
     updates.push(settle(attachSignedPdf(signedPdf), (e) => failedSignedPdf(signedPdf, e)));
   }
   result.resources = [...plan.settled, ...(await Promise.all(updates))];
@@ -229,7 +245,7 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
       result.appointments = { appointmentIds: recorded.appointmentIds };
       return recorded.status;
     } catch (err) {
-      rethrowCancellation(err);
+      rethrowCancellation(err, takes);
       result.appointments = { appointmentIds: [], notRecordedReason: describeFailure(err).message };
       return undefined;
     }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { envSchema } from '../../src/config/env';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflow-contract';
 
 /**
  * No Docker engine runs on CI machines, so the compose file is checked by reading it:
@@ -12,6 +13,7 @@ interface ComposeService {
   image?: string;
   build?: unknown;
   command?: string[];
+  entrypoint?: string[];
   deploy?: { replicas?: number };
   healthcheck?: { test?: string[] };
   ports?: string[];
@@ -35,20 +37,119 @@ function service(name: string): ComposeService {
 }
 
 describe('docker-compose.yml', () => {
-  it('runs Temporal on PostgreSQL', () => {
+  it('runs Temporal from temporalio/server on PostgreSQL, never the deprecated auto-setup image', () => {
     expect(service('postgresql').image).toMatch(/^postgres:\d+/);
     const temporal = service('temporal');
-    expect(temporal.image).toMatch(/^temporalio\/auto-setup:\d+\.\d+\.\d+$/);
-    expect(temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
-    expect(temporal.ports).toContain('7233:7233');
-    expect(temporal.depends_on).toMatchObject({ postgresql: { condition: 'service_healthy' } });
+    expect(temporal.image).toMatch(/^temporalio\/server:\d+\.\d+\.\d+$/);
+    expect(temporal.environment).toMatchObject({
+      DB: 'postgres12',
+      POSTGRES_SEEDS: 'postgresql',
+      POSTGRES_USER: service('postgresql').environment?.POSTGRES_USER,
+      POSTGRES_PWD: service('postgresql').environment?.POSTGRES_PASSWORD,
+      // Reachable from the other containers, not only from its own loopback.
+      BIND_ON_IP: '0.0.0.0',
+    });
+    for (const s of Object.values(compose.services)) expect(s.image ?? '').not.toMatch(/auto-setup/);
+    // The dynamic config file it is told to read is mounted there.
+    const dynamicConfig = String(temporal.environment?.DYNAMIC_CONFIG_FILE_PATH);
+    expect(temporal.volumes).toContainEqual(expect.stringMatching(new RegExp(`:${dynamicConfig}:ro$`)));
+    const mounted = temporal.volumes!.find((v) => v.includes(dynamicConfig))!.split(':')[0]!;
+    expect(parse(readFileSync(path.join(root, mounted), 'utf8'))).toEqual(expect.any(Object));
+  });
+
+  it('sets up the schema of both Temporal databases with temporalio/admin-tools before the server starts', () => {
+    const schema = service('temporal-schema');
+    const temporal = service('temporal');
+    // The schema is brought to admin-tools' version: it must be the server's.
+    expect(schema.image).toBe(temporal.image!.replace('temporalio/server:', 'temporalio/admin-tools:'));
+    expect(schema.environment).toMatchObject({
+      SQL_PLUGIN: temporal.environment?.DB,
+      SQL_HOST: temporal.environment?.POSTGRES_SEEDS,
+      SQL_PORT: temporal.environment?.DB_PORT,
+      SQL_USER: temporal.environment?.POSTGRES_USER,
+      SQL_PASSWORD: temporal.environment?.POSTGRES_PWD,
+    });
+    expect(schema.depends_on).toMatchObject({ postgresql: { condition: 'service_healthy' } });
+    expect(temporal.depends_on).toEqual({
+      'temporal-schema': { condition: 'service_completed_successfully' },
+    });
+    // It runs the mounted script (test/deploy/temporal-setup-scripts.test.ts runs it).
+    expect(schema.volumes).toContain('./deploy/temporal/setup-schema.sh:/scripts/setup-schema.sh:ro');
+    expect(schema.entrypoint).toEqual(['/bin/sh', '/scripts/setup-schema.sh']);
+  });
+
+  it('creates the namespace Smart Sync uses and its search attributes before any api or worker starts', () => {
+    const setup = service('temporal-setup');
+    expect(setup.image).toBe(service('temporal-schema').image);
+    expect(setup.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(setup.depends_on).toMatchObject({ temporal: { condition: 'service_healthy' } });
+    expect(setup.volumes).toContain('./deploy/temporal/setup-namespace.sh:/scripts/setup-namespace.sh:ro');
+    expect(setup.entrypoint).toEqual(['/bin/sh', '/scripts/setup-namespace.sh']);
+    for (const name of ['smart-sync-api', 'smart-sync-worker']) {
+      const app = service(name);
+      expect(setup.environment?.NAMESPACE).toBe(app.environment?.TEMPORAL_NAMESPACE);
+      expect(app.depends_on).toMatchObject({
+        'temporal-setup': { condition: 'service_completed_successfully' },
+      });
+    }
+    // The script's list is Smart Sync's.
+    const script = readFileSync(path.join(root, 'deploy', 'temporal', 'setup-namespace.sh'), 'utf8');
+    const listed = [...script.matchAll(/^(SmartSync\w+) (Int|Keyword)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(listed).toEqual(
+      SEARCH_ATTRIBUTE_KEYS.map((k) => `${k.name} ${k.type === 'INT' ? 'Int' : 'Keyword'}`),
+    );
+  });
+
+  it('pins every image to a version, never `latest`', () => {
+    const images = Object.values(compose.services).flatMap((s) => (s.image ? [s.image] : []));
+    expect(images.length).toBeGreaterThanOrEqual(6);
+    for (const image of images) expect(image).toMatch(/^[\w./-]+:\d+(\.\d+)*(-[\w.]+)?$/);
+  });
+
+  it('publishes only the Smart Sync port to other machines; Temporal’s gRPC port and the Web UI stay on 127.0.0.1', () => {
+    expect(service('temporal').ports).toEqual(['127.0.0.1:7233:7233']);
+    expect(service('temporal-ui').ports).toEqual(['127.0.0.1:8080:8080']);
+    const open = Object.entries(compose.services).flatMap(([name, s]) =>
+      (s.ports ?? []).filter((p) => !String(p).startsWith('127.0.0.1:')).map((p) => `${name} ${p}`),
+    );
+    expect(open).toEqual(['smart-sync-proxy 3000:3000']);
+    // Neither database port is published at all.
+    expect(service('postgresql').ports).toBeUndefined();
+  });
+
+  it('runs two api replicas behind one published port, the proxy following them by name', () => {
+    const api = service('smart-sync-api');
+    const proxy = service('smart-sync-proxy');
+    expect(api.deploy?.replicas).toBe(2);
+    // Replicas cannot share a host port: only the proxy has one.
+    expect(api.ports).toBeUndefined();
+    expect(proxy.image).toMatch(/^nginxinc\/nginx-unprivileged:\d+\.\d+\.\d+-alpine$/);
+    expect(proxy.depends_on).toMatchObject({ 'smart-sync-api': { condition: 'service_healthy' } });
+    expect(proxy.read_only).toBe(true);
+    expect(proxy.volumes).toEqual(['./deploy/nginx/smart-sync-api.conf:/etc/nginx/conf.d/default.conf:ro']);
+    const conf = readFileSync(path.join(root, 'deploy', 'nginx', 'smart-sync-api.conf'), 'utf8').replace(
+      /#.*$/gm,
+      '',
+    );
+    // Every replica's address, re-resolved as they are replaced (Docker's DNS answers them all).
+    expect(conf).toMatch(new RegExp(`server smart-sync-api:${api.environment?.PORT} resolve;`));
+    expect(conf).toMatch(/resolver 127\.0\.0\.11\b/);
+    expect(conf).toMatch(/proxy_pass http:\/\/smart_sync_api;/);
+    expect(conf).toMatch(/proxy_next_upstream error timeout;/);
+    const [, listen] = /listen (\d+);/.exec(conf) ?? [];
+    expect(proxy.ports).toEqual([`3000:${listen}`]);
+  });
+
+  it('checks the api replicas’ readiness on /readyz, as the Kubernetes probe does', () => {
+    const api = service('smart-sync-api');
+    expect(api.healthcheck?.test?.join(' ')).toContain(`http://127.0.0.1:${api.environment?.PORT}/readyz`);
   });
 
   it('serves the Temporal Web UI wired to the server', () => {
     const ui = service('temporal-ui');
     expect(ui.image).toMatch(/^temporalio\/ui:/);
     expect(ui.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
-    expect(ui.ports).toContain('8080:8080');
+    expect(ui.ports).toEqual(['127.0.0.1:8080:8080']);
   });
 
   it('builds Smart Sync from the Dockerfile and points the api and the workers at the cluster', () => {
@@ -57,7 +158,9 @@ describe('docker-compose.yml', () => {
       expect(app.build).toBe('.');
       expect(app.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
       expect(app.environment?.TEMPORAL_UI_URL).toBe('http://localhost:8080');
-      expect(app.depends_on).toMatchObject({ temporal: { condition: 'service_healthy' } });
+      expect(app.depends_on).toMatchObject({
+        'temporal-setup': { condition: 'service_completed_successfully' },
+      });
     }
     expect(readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(
       /CMD \["node", "dist\/cli\/smart-sync\.js", "start"\]/,
@@ -68,7 +171,6 @@ describe('docker-compose.yml', () => {
     expect(compose.services['smart-sync']).toBeUndefined();
     const api = service('smart-sync-api');
     expect(api.command).toEqual(['node', 'dist/cli/smart-sync.js', 'api']);
-    expect(api.ports).toEqual(['3000:3000']);
     expect(api.environment?.PORT).toBe(3000);
     const worker = service('smart-sync-worker');
     expect(worker.command).toEqual(['node', 'dist/cli/smart-sync.js', 'worker']);
@@ -158,6 +260,14 @@ describe('docker-compose.yml', () => {
   });
 
   it('requires the secrets instead of defaulting them', () => {
+    // Temporal's database password too: no guessable default in a production-like setup.
+    for (const [name, v] of [
+      ['postgresql', 'POSTGRES_PASSWORD'],
+      ['temporal-schema', 'SQL_PASSWORD'],
+      ['temporal', 'POSTGRES_PWD'],
+    ] as const) {
+      expect(String(service(name).environment?.[v])).toBe('${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}');
+    }
     const env = service('smart-sync-api').environment ?? {};
     for (const secret of ['ONEFLOW_API_TOKEN', 'ONEFLOW_WEBHOOK_SIGN_KEY', 'SMART_SYNC_ADMIN_TOKEN']) {
       expect(String(env[secret])).toMatch(new RegExp(`^\\$\\{${secret}:\\?`));
@@ -176,11 +286,28 @@ describe('docker-compose.yml', () => {
         'SUPEROFFICE_PRIVATE_KEY_FILE',
         'SUPEROFFICE_LOGIN_URL',
         'SMART_SYNC_SECRET_KEY',
+        'SMART_SYNC_METRICS_TOKEN',
       ]) {
         // `${X:-}`: passed through when set, empty (read as unset) otherwise; never `${X:?…}`.
         expect(String(env[v])).toBe(`\${${v}:-}`);
       }
       expect(String(env.SMART_SYNC_PUBLIC_URL)).toMatch(/^\$\{SMART_SYNC_PUBLIC_URL:-http/);
+    }
+  });
+
+  it('has the shape of deploy/k8s: as many api and worker replicas, readiness on /readyz', () => {
+    const k8s = (file: string) =>
+      parse(readFileSync(path.join(root, 'deploy', 'k8s', file), 'utf8')) as {
+        spec: { replicas: number; template: { spec: { containers: Array<{ readinessProbe: unknown }> } } };
+      };
+    for (const role of ['api', 'worker'] as const) {
+      const deployment = k8s(`${role}.yaml`);
+      const app = service(`smart-sync-${role}`);
+      expect(app.deploy?.replicas).toBe(deployment.spec.replicas);
+      expect(deployment.spec.template.spec.containers[0]!.readinessProbe).toMatchObject({
+        httpGet: { path: '/readyz' },
+      });
+      expect(app.healthcheck?.test?.join(' ')).toMatch(/http:\/\/127\.0\.0\.1:\d+\/readyz/);
     }
   });
 });

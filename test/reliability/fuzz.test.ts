@@ -1,4 +1,5 @@
 import { describeFuzzing } from '../support/fuzz';
+import { describePreviewFuzzing } from '../support/preview-fuzz';
 
 /**
  * The fuzzing of test/server/fuzz.test.ts at ten thousand cases per property (FUZZ_RUNS
@@ -8,3 +9,4 @@ import { describeFuzzing } from '../support/fuzz';
 jest.setTimeout(600_000);
 
 describeFuzzing("fuzzing the service's inputs, long run", Number(process.env.FUZZ_RUNS ?? 10_000));
+describePreviewFuzzing("fuzzing the preview's inputs, long run", Number(process.env.FUZZ_RUNS ?? 10_000));

@@ -8,6 +8,7 @@ import {
 } from '../../src/config/mapping-document';
 import { createLogger } from '../../src/logging/logger';
 import { InMemoryMappingStore, mappingDocumentVersion } from '../../src/mapping-store/mapping-store';
+import type { OneflowClient } from '../../src/oneflow/client';
 import { webhookSignature } from '../../src/oneflow/webhook';
 import { adminRouter } from '../../src/server/admin-api';
 import { createApp } from '../../src/server/app';
@@ -258,7 +259,10 @@ export interface FuzzedApp {
   close(): Promise<void>;
 }
 
-export async function startFuzzedApp(): Promise<FuzzedApp> {
+/** With `clients`, the admin API reads Oneflow and SuperOffice through them (the preview's fuzzing). */
+export async function startFuzzedApp(
+  clients: { oneflow?: OneflowClient; superoffice?: SuperOfficeClient } = {},
+): Promise<FuzzedApp> {
   const logger = createLogger('silent');
   const starter = new RecordingStarter();
   const store = new InMemoryMappingStore(demo());
@@ -272,7 +276,10 @@ export async function startFuzzedApp(): Promise<FuzzedApp> {
         store,
         // Nothing listens on port 1: the catalog check fails at once, and a valid document
         // is saved with a warning, which is the 2xx path the property needs.
-        superoffice: new SuperOfficeClient({ apiUrl: 'http://127.0.0.1:1/api', accessToken: 't' }),
+        superoffice:
+          clients.superoffice ??
+          new SuperOfficeClient({ apiUrl: 'http://127.0.0.1:1/api', accessToken: 't' }),
+        ...(clients.oneflow ? { oneflow: clients.oneflow } : {}),
         adminToken: ADMIN_TOKEN,
         logger,
       }),

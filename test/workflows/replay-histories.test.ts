@@ -17,6 +17,7 @@ import { quietTemporalRuntime } from './quiet-runtime';
 const HISTORIES_DIR = path.join(__dirname, 'histories');
 const REQUIRED = [
   'clean-sync',
+  'clean-sync.v4',
   'partial-failure',
   'waiting-on-retry',
   'contract-queue.v1',

@@ -174,10 +174,12 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
             <input id="sync-contract" inputmode="numeric" autocomplete="off" aria-describedby="sync-error">
           </div>
           <button type="submit">Sync now</button>
+          <button type="button" id="sync-preview">Preview</button>
           <p id="sync-error" class="field-error" aria-live="assertive"></p>
         </form>
         <button type="button" id="runs-refresh">Refresh</button>
       </div>
+      <section id="preview-panel" class="preview-panel" aria-label="Preview" hidden></section>
       <div id="runs-state" class="panel-state" aria-live="polite"></div>
       <div class="table-wrap">
         <table id="runs-table" hidden>

@@ -162,6 +162,10 @@ tr.row-not-ready > td { background: #fffaf0; }
 
 tr.run-details > td { background: #fafbfc; padding: 1rem 1.25rem 1.25rem; }
 .run-meta { color: var(--ink-soft); font-size: 0.9rem; }
+.preview-panel { border: 1px solid var(--line); border-radius: var(--radius); padding: 1rem 1.25rem; margin: 1rem 0; background: #fafbfc; }
+.preview-panel h3 { margin-top: 0; }
+.preview-panel tr.preview-changed { background: var(--success-soft); }
+.preview-panel .changed-mark { color: var(--success); margin-right: 0.35rem; }
 .connection-card { border: 1px solid var(--line); border-radius: var(--radius); padding: 1rem 1.25rem; margin: 1rem 0; }
 .connection-card h3 { margin-top: 0; display: flex; gap: 0.6rem; align-items: center; }
 .connection-facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.35rem 1rem; margin: 0.5rem 0; }

@@ -3,6 +3,7 @@ import type { MappingDocument } from '../../../config/mapping-document';
 import type { PropertyCatalog } from '../../../superoffice/field-catalog';
 import type { RunDetail, RunSummary } from '../../../temporal/sync-starter';
 import type { ConnectionsStatus } from './connection-model';
+import type { PreviewPanelState } from './preview-model';
 import type { TabId } from './settings-model';
 
 /** What an open Details row of the runs list shows. */
@@ -55,6 +56,10 @@ export interface PageState {
     awaiting: Map<string, number>;
     rows: Map<string, RunRowElements>;
     pollTimer: number | undefined;
+    /** The Preview panel: null while closed. */
+    preview: PreviewPanelState | null;
+    /** Counts the previews asked for, so that the answer to an older one is dropped. */
+    previewRequests: number;
   };
   connections: {
     current: ConnectionsStatus | null;
@@ -80,6 +85,8 @@ export function createPageState(): PageState {
       awaiting: new Map(),
       rows: new Map(),
       pollTimer: undefined,
+      preview: null,
+      previewRequests: 0,
     },
     connections: { current: null, loadError: null, loading: false },
   };
@@ -92,5 +99,7 @@ export function forgetSignedInData(state: PageState): void {
   state.runs.list = [];
   state.runs.loaded = false;
   state.runs.details.clear();
+  state.runs.preview = null;
+  state.runs.previewRequests += 1;
   state.connections.current = null;
 }

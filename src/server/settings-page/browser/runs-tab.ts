@@ -1,10 +1,13 @@
 /// <reference lib="dom" />
+import type { ContractPreview } from '../../../mapping/preview';
 import type { RunDetail, RunSummary } from '../../../temporal/sync-starter';
 import { type AdminApi, SignedOut } from './api-client';
 import { whileBusy } from './busy-control';
 import { byId, h } from './dom-elements';
 import { announce, clearGlobalError, messageOf, reportError, retryButton } from './page-messages';
 import type { PageState, RunRowElements } from './page-state';
+import { previewAnnouncement, previewView } from './preview-model';
+import { previewPanelContent } from './preview-view';
 import { runDetailContent, statusBadge } from './run-detail-view';
 import { formatDuration, isRunning, outcomeOf } from './settings-model';
 
@@ -73,6 +76,7 @@ export function createRunsTab(deps: { state: PageState; api: AdminApi }): RunsTa
       runs.loading = false;
     }
     render();
+    renderPreview();
     // Open details of a run that is still going, or has just finished, follow the list.
     for (const run of runs.list) {
       const detail = runs.details.get(runKey(run));
@@ -261,26 +265,62 @@ export function createRunsTab(deps: { state: PageState; api: AdminApi }): RunsTa
     }
   }
 
+  function renderPreview(): void {
+    const panel = byId('preview-panel');
+    const preview = runs.preview;
+    panel.hidden = preview === null;
+    panel.replaceChildren(...(preview ? previewPanelContent(preview) : []));
+  }
+
+  /** Asks the API what a sync would write; only reads, so it may be asked any number of times. */
+  async function showPreview(contractId: number): Promise<void> {
+    const request = ++runs.previewRequests;
+    runs.preview = { kind: 'loading', contractId };
+    renderPreview();
+    try {
+      const { body } = await api<ContractPreview>('POST', `/api/contracts/${contractId}/preview`);
+      if (request !== runs.previewRequests) return;
+      runs.preview = { kind: 'shown', preview: body };
+      announce(state, previewAnnouncement(previewView(body)));
+    } catch (err) {
+      if (err instanceof SignedOut || request !== runs.previewRequests) return;
+      // Shown in the panel, where the admin looks for the preview: not signed, not found, Oneflow down.
+      runs.preview = { kind: 'error', contractId, message: messageOf(err) };
+    }
+    renderPreview();
+  }
+
   function wire(): void {
     const refresh = byId('runs-refresh');
     refresh.addEventListener('click', () => void whileBusy(refresh, load));
     const input = byId<HTMLInputElement>('sync-contract');
     const error = byId('sync-error');
-    byId('sync-form').addEventListener('submit', (event) => {
-      event.preventDefault();
+    /** The contract id typed, or null after saying what is wrong with it. */
+    const contractIdTyped = (): number | null => {
       const raw = input.value.trim();
       if (!/^\d{1,15}$/.test(raw) || Number(raw) < 1) {
         error.textContent = 'Give a Oneflow contract id: a whole number such as 9001.';
         input.setAttribute('aria-invalid', 'true');
         input.focus();
-        return;
+        return null;
       }
       error.textContent = '';
       input.removeAttribute('aria-invalid');
+      return Number(raw);
+    };
+    byId('sync-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const contractId = contractIdTyped();
+      if (contractId === null) return;
       const submit = (event.target as HTMLFormElement).querySelector(
         'button[type="submit"]',
       ) as HTMLButtonElement;
-      void whileBusy(submit, () => startRun(Number(raw)));
+      void whileBusy(submit, () => startRun(contractId));
+    });
+    const preview = byId<HTMLButtonElement>('sync-preview');
+    preview.addEventListener('click', () => {
+      const contractId = contractIdTyped();
+      if (contractId !== null) void whileBusy(preview, () => showPreview(contractId));
     });
   }
 
