@@ -291,7 +291,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 async function withWorkers(
   env: TestWorkflowEnvironment,
   workflowBundle: { code: string },
-  fakes: ReturnType<typeof fakeActivities>,
+  activities: { superofficeActivities: object; oneflowActivities: object },
   taskQueue: string,
   body: () => Promise<void>,
 ): Promise<void> {
@@ -300,12 +300,12 @@ async function withWorkers(
     ...common,
     taskQueue,
     workflowBundle,
-    activities: fakes.superofficeActivities,
+    activities: activities.superofficeActivities,
   });
   const oneflow = await Worker.create({
     ...common,
     taskQueue: oneflowTaskQueue(taskQueue),
-    activities: fakes.oneflowActivities,
+    activities: activities.oneflowActivities,
   });
   await main.runUntil(oneflow.runUntil(body()));
 }
@@ -439,21 +439,13 @@ async function recordBackfill(
   signings[1]!.kind = 'already-synced';
   signings[4]!.kind = 'reset';
   const signing = fakeSigningSync({ signings, client: env.client, taskQueue });
-  const common = { connection: env.nativeConnection, namespace: env.namespace ?? 'default' };
-  const main = await Worker.create({
-    ...common,
-    taskQueue,
-    workflowBundle,
-    activities: {
+  const activities = {
+    superofficeActivities: {
       ...fakes.superofficeActivities,
       ...createBackfillActivities({ client: env.client, pollMs: 50 }),
     },
-  });
-  const oneflow = await Worker.create({
-    ...common,
-    taskQueue: oneflowTaskQueue(taskQueue),
-    activities: { ...fakes.oneflowActivities, ...signing.activities },
-  });
+    oneflowActivities: { ...fakes.oneflowActivities, ...signing.activities },
+  };
   const run = async () => {
     const handle = await env.client.workflow.start(backfill, {
       workflowId: `history-${path.basename(outFile, '.json')}`,
@@ -476,7 +468,7 @@ async function recordBackfill(
     const options = { ...(await resolveConfig(outFile)), filepath: outFile };
     writeFileSync(outFile, await format(historyToJSON(await handle.fetchHistory()), options));
   };
-  await main.runUntil(oneflow.runUntil(run()));
+  await withWorkers(env, workflowBundle, activities, taskQueue, run);
 }
 
 /**
@@ -496,18 +488,10 @@ async function recordReconcile(
   signings[1]!.kind = 'already-synced';
   signings[3]!.kind = 'reset';
   const signing = fakeSigningSync({ signings, client: env.client, taskQueue });
-  const common = { connection: env.nativeConnection, namespace: env.namespace ?? 'default' };
-  const main = await Worker.create({
-    ...common,
-    taskQueue,
-    workflowBundle,
-    activities: fakes.superofficeActivities,
-  });
-  const oneflow = await Worker.create({
-    ...common,
-    taskQueue: oneflowTaskQueue(taskQueue),
-    activities: { ...fakes.oneflowActivities, ...signing.activities },
-  });
+  const activities = {
+    superofficeActivities: fakes.superofficeActivities,
+    oneflowActivities: { ...fakes.oneflowActivities, ...signing.activities },
+  };
   const run = async () => {
     const handle = await env.client.workflow.start(reconcileSignings, {
       workflowId: `history-${path.basename(outFile, '.json')}`,
@@ -521,7 +505,7 @@ async function recordReconcile(
     const options = { ...(await resolveConfig(outFile)), filepath: outFile };
     writeFileSync(outFile, await format(historyToJSON(await handle.fetchHistory()), options));
   };
-  await main.runUntil(oneflow.runUntil(run()));
+  await withWorkers(env, workflowBundle, activities, taskQueue, run);
 }
 
 function describe(outcome: { result: SmartSyncResult } | { error: unknown }): string {
