@@ -71,17 +71,6 @@ async function setUp(setup: Setup = {}): Promise<void> {
   await fetch(`${stack.superofficeOrigin}/_emulator/reset`, { method: 'POST' });
   const seed = structuredClone(superofficeDemoSeed);
   for (const sale of seed.sales ?? []) if (sale.SaleId === SALE_ID) sale.Status = setup.saleStatus ?? 'Open';
-  seed.products = [
-    ...(seed.products ?? []),
-    {
-      ERPProductKey: 'ARM-04',
-      Name: 'Monitor arm',
-      Code: 'ARM-04',
-      VAT: 25,
-      UnitListPrice: 950,
-      InAssortment: true,
-    },
-  ];
   const seeded = await fetch(`${stack.superofficeOrigin}/_emulator/seed`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
