@@ -135,9 +135,9 @@ const SCENARIOS: Scenario[] = [
         if (!company || (company.attempt ?? 0) < 2) return false;
         const events = (await handle.fetchHistory()).events ?? [];
         const completed = events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
-        // fetch, plan, sale, two contacts, products
+        // fetch, event check (since 0.5), plan, sale, two contacts, products
         return (
-          completed.length === 6 && events.at(-1)?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+          completed.length === 7 && events.at(-1)?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
         );
       },
     },
@@ -151,6 +151,20 @@ const SCENARIOS: Scenario[] = [
         throw nonRetryable(
           'ContractNotSigned',
           `contract ${contractId} is "pending" in Oneflow, not signed by all parties; nothing was written`,
+        );
+      },
+    },
+    expect: { status: 'COMPLETED', outcome: 'not_signed' },
+  },
+  {
+    name: 'signing-not-found',
+    description:
+      'checkSigningEvent fails with SigningNotFound (a replayed webhook), the fetch beside it succeeds: not_signed (0.5)',
+    activities: {
+      checkSigningEvent: async ({ contractId, eventId }) => {
+        throw nonRetryable(
+          'SigningNotFound',
+          `Oneflow has no event ${eventId} for contract ${contractId}; the webhook is not taken for a signing, and nothing was written`,
         );
       },
     },

@@ -25,6 +25,13 @@ export interface Attempt {
   sleep(ms: number): Promise<void>;
   /** What is left of the attempt's start-to-close timeout (Infinity outside an activity). */
   remainingMs(): number;
+  /**
+   * Whether this attempt is, and can only be, the activity's one attempt so far: the first,
+   * still within half of its heartbeat and start-to-close timeouts, so Temporal cannot yet
+   * have timed it out and started another (the half covers the dispatch before this
+   * worker's clock started). False outside an activity.
+   */
+  aloneSoFar(): boolean;
 }
 
 const outsideActivity = new AsyncLocalStorage<AbortSignal>();
@@ -61,5 +68,13 @@ export function currentAttempt(): Attempt {
       context?.info.startToCloseTimeoutMs
         ? startedAt + context.info.startToCloseTimeoutMs - Date.now()
         : Number.POSITIVE_INFINITY,
+    aloneSoFar: () => {
+      if (!context || context.info.attempt !== 1) return false;
+      const bound = Math.min(
+        context.info.heartbeatTimeoutMs || Number.POSITIVE_INFINITY,
+        context.info.startToCloseTimeoutMs || Number.POSITIVE_INFINITY,
+      );
+      return Date.now() - startedAt < bound / 2;
+    },
   };
 }

@@ -8,26 +8,34 @@ import { activityLogger } from './activity-logger';
 import { startEarly } from './early-reads';
 import { currentAttempt } from './attempt';
 import { nonRetryable, toActivityFailure } from './failures';
-import { FAILURE, type ContractFacts, type FetchContractInput } from '../workflow-contract';
+import {
+  FAILURE,
+  type ContractFacts,
+  type FetchContractInput,
+  type SigningEventCheck,
+} from '../workflow-contract';
 
 /**
  * Step 1: the contract, from the Oneflow API. The webhook body is trusted for nothing
  * but the contract id, so the state is checked here: only a signed contract is synced.
  * Because the webhook's signature does not cover its body, a captured webhook can be
  * replayed with another contract's id or a made-up event id; so when the run names its
- * event, that event must be a signing among the contract's own events in Oneflow.
+ * event, that event must be a signing among the contract's own events in Oneflow: checked
+ * here for runs from before 0.5, by checkSigningEvent beside it since.
  */
 export function fetchContractActivity(deps: { oneflow: OneflowClient; logger: Logger }) {
   // Runs started before the event check was added pass the contract id alone.
   return async function fetchSignedContract(input: number | FetchContractInput): Promise<ContractFacts> {
-    const { contractId, eventId } =
-      typeof input === 'number' ? { contractId: input, eventId: undefined } : input;
+    const { contractId, eventId, checkSigning } =
+      typeof input === 'number' ? { contractId: input, eventId: undefined, checkSigning: undefined } : input;
     const oneflow = deps.oneflow.forAttempt(currentAttempt().scope);
     // The contract and its events are read side by side (neither needs the other), and
     // awaited in this order, so a missing contract is still reported as such.
     const contractRead = startEarly(() => readContract(oneflow, contractId));
     const signing =
-      eventId !== undefined ? startEarly(() => requireSigningEvent(oneflow, contractId, eventId)) : undefined;
+      eventId !== undefined && checkSigning !== false
+        ? startEarly(() => requireSigningEvent(oneflow, contractId, eventId))
+        : undefined;
     const contract = await contractRead;
     // Before the state: a replayed webhook naming a pending contract is reported as what
     // it is, not as a contract waiting for signatures.
@@ -44,6 +52,20 @@ export function fetchContractActivity(deps: { oneflow: OneflowClient; logger: Lo
       'signed contract fetched from Oneflow',
     );
     return facts;
+  };
+}
+
+/**
+ * Since 0.5, the webhook's event check as a step of its own, so that every activity on the
+ * Oneflow task queue makes one request and its rate limit counts requests.
+ */
+export function checkSigningEventActivity(deps: { oneflow: OneflowClient; logger: Logger }) {
+  return async function checkSigningEvent(input: SigningEventCheck): Promise<void> {
+    const oneflow = deps.oneflow.forAttempt(currentAttempt().scope);
+    await requireSigningEvent(oneflow, input.contractId, input.eventId);
+    activityLogger(deps.logger, { ...input }).info(
+      'the webhook event is a signing of its contract in Oneflow',
+    );
   };
 }
 

@@ -6,7 +6,7 @@ import type { SuperOfficeClient } from '../superoffice/client';
 import type { Client } from '@temporalio/client';
 import { attachSignedPdfActivity } from './attach-signed-pdf';
 import { awaitSyncsActivity } from './await-syncs';
-import { fetchContractActivity } from './fetch-contract';
+import { checkSigningEventActivity, fetchContractActivity } from './fetch-contract';
 import { type RecordOutcomeOptions, recordOutcomeActivity } from './record-outcome';
 import { resolvePlanActivity } from './resolve-plan';
 import { withCallRetries } from './retry-transient-calls';
@@ -20,7 +20,10 @@ import type { BackfillActivities, OneflowActivities, SuperOfficeActivities } fro
  * their own, rate-limited task queue.
  */
 export function createOneflowActivities(deps: { oneflow: OneflowClient; logger: Logger }): OneflowActivities {
-  return { fetchSignedContract: fetchContractActivity(deps) };
+  return {
+    fetchSignedContract: fetchContractActivity(deps),
+    checkSigningEvent: checkSigningEventActivity(deps),
+  };
 }
 
 export function createSuperOfficeActivities(deps: {

@@ -217,7 +217,12 @@ export function recordOutcomeActivity(deps: {
       const descriptions = outcome.appointments.map(
         (a) => `${a.description}\n\n${runReference(input, a.kind)}`,
       );
-      let found = await findRecorded(so, input.saleId, input.run, tokens);
+      // A first attempt has no earlier one whose Activities it could find: the look is saved
+      // (one SuperOffice call off every sync's critical path).
+      const first = attempt.aloneSoFar();
+      let found: Recorded = first
+        ? new Map(tokens.map((t) => [t, []]))
+        : await findRecorded(so, input.saleId, input.run, tokens);
       found = await awaitEarlierCreates(so, attempt, input, tokens, progress, found);
       let created = false;
       for (const [index, appointment] of outcome.appointments.entries()) {
@@ -264,8 +269,10 @@ export function recordOutcomeActivity(deps: {
           'outcome Activity recorded',
         );
       }
-      // A create an earlier attempt gave up on may have been committed meanwhile.
-      if (created) {
+      // A create an earlier attempt gave up on may have been committed meanwhile; or, while
+      // this attempt took long, a later one may have started beside it and created its own.
+      // Neither can have happened while this is the first attempt and alone.
+      if (created && !(first && attempt.aloneSoFar())) {
         const after = await findRecorded(so, input.saleId, input.run, tokens);
         for (const [token, ids] of after) found.get(token)!.push(...ids);
       }

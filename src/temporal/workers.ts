@@ -16,13 +16,15 @@ export { workflowsPath } from './workflow-bundle';
  */
 
 /**
- * Oneflow requests one fetchSignedContract makes: the contract, and its events (to check
- * that the webhook's event is a signing of it). Newest first, the list is one page.
+ * Oneflow's documented limit, 2000 requests per 5 minutes per token, with headroom for
+ * manual calls (previews, the Connection tab's check). Since 0.5 every activity on the
+ * Oneflow task queue makes one request (the contract; a webhook's events, newest first, one
+ * page; one page of the signed list; one signing's events), so the task-queue limit on
+ * activities is a limit on requests. Runs started before 0.5 still fetch the contract and
+ * its events in one activity: while they drain after an upgrade the limit can be exceeded
+ * by their second request, which Oneflow answers with a 429 that the step retries.
  */
-export const ONEFLOW_REQUESTS_PER_FETCH = 2;
-
-/** Oneflow's documented limit, 2000 per 5 minutes per token, with headroom for manual calls. */
-export const ONEFLOW_ACTIVITIES_PER_SECOND = ((2000 / 300) * 0.95) / ONEFLOW_REQUESTS_PER_FETCH;
+export const ONEFLOW_ACTIVITIES_PER_SECOND = (2000 / 300) * 0.95;
 
 export interface WorkerSetup {
   connection: NativeConnection;

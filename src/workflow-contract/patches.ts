@@ -24,6 +24,14 @@ export const PATCH = {
    * (each patch costs a marker and a TemporalChangeVersion upsert in every history).
    */
   oneOutcomeUpsert: 'one-outcome-upsert',
+  /**
+   * 0.5: every Oneflow activity makes one request, so that the Oneflow task queue's rate
+   * limit counts requests: a webhook's event is checked by its own step, checkSigningEvent,
+   * beside the fetch, and a signing found by reconciliation or a backfill is not checked
+   * again (the run that started it read it from Oneflow). Asked first, like 0.4's, and a
+   * run that has it takes 0.4 and everything before without asking.
+   */
+  oneRequestPerOneflowActivity: 'one-request-per-oneflow-activity',
 } as const;
 
 export type PatchId = (typeof PATCH)[keyof typeof PATCH];

@@ -39,6 +39,7 @@ export const BASE_STEP_POLICY: Readonly<StepPolicy> = {
 export const STEP_POLICY_DIFFERENCES: Readonly<Partial<Record<StepName, Partial<StepPolicy>>>> = {
   // Oneflow calls wait their turn under the task-queue rate limit; start a little slower.
   fetchSignedContract: { initialInterval: '2s' },
+  checkSigningEvent: { initialInterval: '2s' },
   // Planning reads several records and the property catalog.
   resolvePlan: { startToCloseTimeout: '1m' },
   // Several quote-agent calls per attempt.

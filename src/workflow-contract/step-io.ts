@@ -86,6 +86,20 @@ export interface FetchContractInput {
   contractId: number;
   /** The signing event that started the run: it must be a contract:sign event of this contract. */
   eventId?: number;
+  /**
+   * false: the event is not checked here. Since 0.5 a webhook's event is checked by its own
+   * step (checkSigningEvent), so that every Oneflow activity makes one request, and a found
+   * signing (reconcile, backfill) was read from Oneflow by the run that started it.
+   */
+  checkSigning?: false;
+}
+
+// checkSigningEvent → nothing: it fails (SigningNotFound, ContractNotFound) or passes.
+
+export interface SigningEventCheck {
+  contractId: number;
+  /** The webhook's event: it must be a contract:sign event of this contract. */
+  eventId: number;
 }
 
 export interface CounterpartyParticipant {
@@ -303,6 +317,7 @@ export interface RecordedOutcome {
 /** The activities on the Oneflow task queue, which a task-queue rate limit paces. */
 export interface OneflowActivities {
   fetchSignedContract(input: number | FetchContractInput): Promise<ContractFacts>;
+  checkSigningEvent(input: SigningEventCheck): Promise<void>;
 }
 
 /** The activities on the main task queue. */

@@ -4,6 +4,8 @@
  */
 export const STEP = {
   fetchSignedContract: 'fetchSignedContract',
+  /** Since 0.5: a webhook's event is a signing of its contract (beside the fetch). */
+  checkSigningEvent: 'checkSigningEvent',
   resolvePlan: 'resolvePlan',
   updateSale: 'updateSale',
   updateCompany: 'updateCompany',

@@ -54,7 +54,8 @@ function describeFailure(err: unknown): FailureFacts {
 /**
  * Whether this run takes the change `id`. A run from 0.4 on (PATCH.oneOutcomeUpsert, asked
  * first) takes every earlier change without asking, so its history holds one patch marker;
- * an older run asks for each as it did.
+ * an older run asks for each as it did. From 0.5 on, PATCH.oneRequestPerOneflowActivity is
+ * that one marker and stands for 0.4's too.
  */
 type Takes = (id: PatchId) => boolean;
 
@@ -70,8 +71,9 @@ function rethrowCancellation(err: unknown, takes: Takes): void {
  * Runs of one contract are started one at a time by its contractSyncs workflow.
  */
 export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult> {
-  // Before any command, so that a run started before 0.4 replays with it false.
-  const since04 = patched(PATCH.oneOutcomeUpsert);
+  // Before any command, so that a run started before 0.5 (0.4) replays with it false.
+  const since05 = patched(PATCH.oneRequestPerOneflowActivity);
+  const since04 = since05 || patched(PATCH.oneOutcomeUpsert);
   const takes: Takes = (id) => since04 || patched(id);
   const progress: SyncProgress = { phase: 'fetching-contract', contractId: input.contractId, resources: [] };
   setHandler(progressQuery, () => progress);
@@ -108,6 +110,7 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
   const step = <S extends StepName>(name: S, taskQueue?: string): SmartSyncActivities[S] =>
     proxyActivities<SmartSyncActivities>(stepActivityOptions(name, overrides[name], taskQueue))[name];
   const fetchSignedContract = step('fetchSignedContract', oneflowTaskQueue(workflowInfo().taskQueue));
+  const checkSigningEvent = step('checkSigningEvent', oneflowTaskQueue(workflowInfo().taskQueue));
   const resolvePlan = step('resolvePlan');
   const updateSale = step('updateSale');
   const updateCompany = step('updateCompany');
@@ -122,11 +125,13 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
   // its event must be a signing of this contract.
   let facts: ContractFacts;
   try {
-    facts = await fetchSignedContract(
-      input.eventId !== undefined
-        ? { contractId: input.contractId, eventId: input.eventId }
-        : input.contractId,
-    );
+    facts = since05
+      ? await fetchChecked()
+      : await fetchSignedContract(
+          input.eventId !== undefined
+            ? { contractId: input.contractId, eventId: input.eventId }
+            : input.contractId,
+        );
   } catch (err) {
     rethrowCancellation(err, takes);
     const { message, type } = describeFailure(err);
@@ -237,6 +242,31 @@ export async function smartSync(input: SmartSyncInput): Promise<SmartSyncResult>
   });
   // recordOutcome decides the outcome; when it could not run, the same rules decide here.
   return finish(recorded ?? outcomeStatus(result.resources, plan.nothingToSync));
+
+  /**
+   * Since 0.5: the contract, and beside it the check of a webhook's event, one Oneflow
+   * request each. A missing contract is reported first, then a webhook that names no
+   * signing (a replayed webhook naming a pending contract is told as what it is), then
+   * the contract's own state.
+   */
+  async function fetchChecked(): Promise<ContractFacts> {
+    const { contractId, eventId } = input;
+    const fetched = fetchSignedContract({
+      contractId,
+      ...(eventId !== undefined ? { eventId } : {}),
+      checkSigning: false,
+    });
+    if (eventId === undefined || input.trigger !== 'webhook') return fetched;
+    const [contract, signing] = await Promise.allSettled([
+      fetched,
+      checkSigningEvent({ contractId, eventId }),
+    ]);
+    if (contract.status === 'rejected' && describeFailure(contract.reason).type === FAILURE.ContractNotFound)
+      throw contract.reason;
+    if (signing.status === 'rejected') throw signing.reason;
+    if (contract.status === 'rejected') throw contract.reason;
+    return contract.value;
+  }
 
   /** Records the outcome Activities; undefined when they could not be recorded (said in the result). */
   async function record(outcome: RecordOutcomeInput) {

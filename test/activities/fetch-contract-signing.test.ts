@@ -1,4 +1,4 @@
-import { fetchContractActivity } from '../../src/activities/fetch-contract';
+import { checkSigningEventActivity, fetchContractActivity } from '../../src/activities/fetch-contract';
 import {
   DEMO_CONTRACT_ID,
   DEMO_DRAFT_CONTRACT_ID,
@@ -31,6 +31,13 @@ afterEach(async () => {
 
 function fetchSignedContract() {
   return fetchContractActivity({
+    oneflow: new OneflowClient({ apiUrl: oneflow.apiUrl, apiToken: DEMO_ONEFLOW_TOKEN }),
+    logger,
+  });
+}
+
+function checkSigningEvent() {
+  return checkSigningEventActivity({
     oneflow: new OneflowClient({ apiUrl: oneflow.apiUrl, apiToken: DEMO_ONEFLOW_TOKEN }),
     logger,
   });
@@ -142,5 +149,68 @@ describe('fetchSignedContract without an event', () => {
 
     expect(facts).toMatchObject({ contractId: DEMO_CONTRACT_ID, state: 'signed' });
     expect(oneflowCalls()).toEqual([`GET /v1/contracts/${DEMO_CONTRACT_ID}`]);
+  });
+});
+
+describe('since 0.5: one Oneflow request per activity', () => {
+  it('fetchSignedContract with checkSigning false reads the contract alone, event or not', async () => {
+    const { eventId } = oneflow.sign(DEMO_CONTRACT_ID).delivery;
+    oneflow.control.clearRequests();
+
+    const facts = await activityEnv().run(fetchSignedContract(), {
+      contractId: DEMO_CONTRACT_ID,
+      eventId,
+      checkSigning: false,
+    });
+
+    expect(facts).toMatchObject({ contractId: DEMO_CONTRACT_ID, state: 'signed' });
+    expect(oneflowCalls()).toEqual([`GET /v1/contracts/${DEMO_CONTRACT_ID}`]);
+  });
+
+  it('checkSigningEvent passes a real signing with one call, for the events, newest first', async () => {
+    oneflow.emulator.emitEvent(DEMO_CONTRACT_ID, 'contract:publish');
+    const { eventId } = oneflow.sign(DEMO_CONTRACT_ID).delivery;
+    oneflow.control.clearRequests();
+
+    await expect(
+      activityEnv().run(checkSigningEvent(), { contractId: DEMO_CONTRACT_ID, eventId }),
+    ).resolves.toBeUndefined();
+
+    expect(oneflowCalls()).toEqual([`GET /v1/contracts/${DEMO_CONTRACT_ID}/events`]);
+    expect(oneflow.control.requests()[0]!.query).toMatchObject({ sort: '-id', offset: '0' });
+  });
+
+  it('checkSigningEvent fails a replay carrying another contract id with a non-retryable SigningNotFound', async () => {
+    oneflow.sign(OTHER_SIGNED_ID);
+    const { eventId } = oneflow.sign(DEMO_CONTRACT_ID).delivery;
+
+    const err = await failureOf(
+      activityEnv().run(checkSigningEvent(), { contractId: OTHER_SIGNED_ID, eventId }),
+    );
+
+    expect(err).toMatchObject({ type: 'SigningNotFound', nonRetryable: true });
+    expect(err.message).toContain(`Oneflow has no event ${eventId} for contract ${OTHER_SIGNED_ID}`);
+  });
+
+  it('checkSigningEvent fails an unknown contract with a non-retryable ContractNotFound', async () => {
+    const err = await failureOf(activityEnv().run(checkSigningEvent(), { contractId: 424242, eventId: 1 }));
+
+    expect(err).toMatchObject({ type: 'ContractNotFound', nonRetryable: true });
+    expect(err.message).toBe('Oneflow has no contract 424242 (or the API token cannot see it)');
+  });
+
+  it('checkSigningEvent fails retryably in an outage', async () => {
+    const { eventId } = oneflow.sign(DEMO_CONTRACT_ID).delivery;
+    await fetch(`${oneflow.origin}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ path: '/v1/contracts/*/events', status: 503, times: 1 }),
+    });
+
+    const err = await failureOf(
+      activityEnv().run(checkSigningEvent(), { contractId: DEMO_CONTRACT_ID, eventId }),
+    );
+
+    expect(err).toMatchObject({ type: 'ServerError', nonRetryable: false });
   });
 });

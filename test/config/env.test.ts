@@ -119,7 +119,7 @@ describe('environment', () => {
       recordOutcome: { maximumIntervalMs: 600000 },
     });
     expect(problems({ SMART_SYNC_RETRY_POLICIES: '{"updateCompnay":{"maximumAttempts":3}}' })[0]).toMatch(
-      /by activity name: fetchSignedContract, resolvePlan, updateSale, updateCompany/,
+      /by activity name: fetchSignedContract, checkSigningEvent, resolvePlan, updateSale, updateCompany/,
     );
   });
 

@@ -140,8 +140,8 @@ describe('contractSyncs: the runs of one contract, one at a time', () => {
         const secondDescribed = await second.describe();
         expect(first.closeTime!.getTime()).toBeLessThanOrEqual(secondDescribed.startTime.getTime());
         expect(fakes.callsTo('fetchSignedContract').map((c) => c.input)).toEqual([
-          { contractId: id, eventId: 1 },
-          { contractId: id, eventId: 2 },
+          { contractId: id, eventId: 1, checkSigning: false },
+          { contractId: id, eventId: 2, checkSigning: false },
         ]);
         await queue.terminate('test done');
       });

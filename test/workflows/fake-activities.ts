@@ -291,6 +291,7 @@ export function succeedingActivities(): SyncActivities {
   let nextAppointmentId = 5001;
   return {
     fetchSignedContract: async (input) => contractFacts(typeof input === 'number' ? input : input.contractId),
+    checkSigningEvent: async () => undefined,
     resolvePlan: async () => resolvedPlan(),
     updateSale: async (update) => writtenResource(update),
     updateCompany: async (update) => writtenResource(update),
@@ -336,6 +337,7 @@ export function fakeActivities(overrides: Partial<SyncActivities> = {}) {
   };
   const activities: SyncActivities = {
     fetchSignedContract: record('fetchSignedContract'),
+    checkSigningEvent: record('checkSigningEvent'),
     resolvePlan: record('resolvePlan'),
     updateSale: record('updateSale'),
     updateCompany: record('updateCompany'),
@@ -344,11 +346,11 @@ export function fakeActivities(overrides: Partial<SyncActivities> = {}) {
     attachSignedPdf: record('attachSignedPdf'),
     recordOutcome: record('recordOutcome'),
   };
-  const { fetchSignedContract, ...superoffice } = activities;
+  const { fetchSignedContract, checkSigningEvent, ...superoffice } = activities;
   return {
     activities,
     /** For the worker on the Oneflow task queue. */
-    oneflowActivities: { fetchSignedContract } satisfies OneflowActivities,
+    oneflowActivities: { fetchSignedContract, checkSigningEvent } satisfies OneflowActivities,
     /** For the main worker. */
     superofficeActivities: superoffice satisfies SuperOfficeActivities,
     calls,

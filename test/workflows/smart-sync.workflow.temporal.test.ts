@@ -102,11 +102,13 @@ interface SyncRun {
 
 /**
  * One run of smartSync on a fresh pair of workers (main queue: workflow and SuperOffice
- * activities; `<queue>-oneflow`: fetchSignedContract), which stop when the run has ended.
+ * activities; `<queue>-oneflow`: fetchSignedContract and checkSigningEvent), which stop
+ * when the run has ended. The run is a webhook's (event 4242) unless `input` says otherwise.
  */
 async function runSync(
   options: {
     activities?: Partial<SyncActivities>;
+    input?: Partial<SmartSyncInput>;
     /** Default: FAST_STEPS. `null`: no overrides at all, the built-in policies. */
     steps?: SmartSyncInput['steps'] | null;
     whileRunning?: (handle: WorkflowHandle<typeof smartSync>, fakes: FakeActivities) => Promise<void>;
@@ -138,6 +140,7 @@ async function runSync(
     eventId: 4242,
     callbackId: 'cb-1',
     ...(steps ? { steps } : {}),
+    ...options.input,
   };
   const body = async (): Promise<SyncRun> => {
     const handle = await env.client.workflow.start(smartSync, {
@@ -161,6 +164,18 @@ async function runSync(
     return { handle, fakes, taskQueue, finalProgress, ...settled };
   };
   return main.runUntil(oneflow.runUntil(body()));
+}
+
+/**
+ * The steps a run called, each once, in the order of their first call. A webhook run's
+ * fetch and its event check run side by side and either may start first, so they come as
+ * one entry, FETCH.
+ */
+const FETCH = 'checkSigningEvent+fetchSignedContract';
+function stepsCalled(fakes: FakeActivities): string[] {
+  const names = fakes.called() as string[];
+  const oneflow: string[] = names.filter((n) => n === 'fetchSignedContract' || n === 'checkSigningEvent');
+  return [oneflow.sort().join('+'), ...names.filter((n) => !oneflow.includes(n))];
 }
 
 async function searchAttributes(handle: WorkflowHandle) {
@@ -243,9 +258,18 @@ describe('smartSync workflow', () => {
       notes: [],
       appointments: { appointmentIds: [5001] },
     });
+    // Since 0.5 one Oneflow request each: the contract, and beside it the webhook's event.
     expect(fakes.callsTo('fetchSignedContract')).toEqual([
       {
         name: 'fetchSignedContract',
+        input: { contractId: CONTRACT_ID, eventId: 4242, checkSigning: false },
+        attempt: 1,
+        taskQueue: oneflowTaskQueue(taskQueue),
+      },
+    ]);
+    expect(fakes.callsTo('checkSigningEvent')).toEqual([
+      {
+        name: 'checkSigningEvent',
         input: { contractId: CONTRACT_ID, eventId: 4242 },
         attempt: 1,
         taskQueue: oneflowTaskQueue(taskQueue),
@@ -275,18 +299,26 @@ describe('smartSync workflow', () => {
         run: { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, trigger: 'webhook' },
       },
     ]);
-    // Nothing ran twice, and everything but the fetch ran on the main queue.
+    // Nothing ran twice, and everything but the Oneflow steps ran on the main queue.
     expect(fakes.calls.every((c) => c.attempt === 1)).toBe(true);
-    expect(fakes.calls.filter((c) => c.taskQueue !== taskQueue).map((c) => c.name)).toEqual([
-      'fetchSignedContract',
-    ]);
+    expect(
+      fakes.calls
+        .filter((c) => c.taskQueue !== taskQueue)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['checkSigningEvent', 'fetchSignedContract']);
     // The recorded outcome must come after every update.
     expect(fakes.calls.at(-1)?.name).toBe('recordOutcome');
     expect(await searchAttributes(handle)).toEqual({ saleId: SALE_ID, outcome: 'succeeded' });
-    // What a sync costs Temporal (0.4): one patch marker, whose TemporalChangeVersion upsert
+    // What a sync costs Temporal (0.4 on): one patch marker, whose TemporalChangeVersion upsert
     // the SDK adds, and one upsert of our own, at the end, with the outcome and the Sale.
     const events = (await handle.fetchHistory()).events ?? [];
-    expect(countHistory(events)).toMatchObject({ workflowTasks: 7, activities: 8, markers: 1 });
+    // Since 0.5 the event check is an activity of its own (9, not 8). How many workflow
+    // tasks a run takes depends on which completions arrive together (6 to 8 seen); one
+    // more than 0.4's 7 at most, when the check and the fetch complete apart.
+    const counted = countHistory(events);
+    expect(counted).toMatchObject({ activities: 9, markers: 1 });
+    expect(counted.workflowTasks).toBeLessThanOrEqual(8);
     const upserted = events
       .filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)
       .map((e) =>
@@ -392,7 +424,7 @@ describe('smartSync workflow', () => {
       resources: [],
       notes: [`The contract was not synced: ${message}`],
     });
-    expect(run.fakes.called()).toEqual(['fetchSignedContract']);
+    expect(stepsCalled(run.fakes)).toEqual([FETCH]);
     expect(run.fakes.callsTo('fetchSignedContract')).toHaveLength(1);
     expect(await searchAttributes(run.handle)).toEqual({ saleId: undefined, outcome: 'not_signed' });
     expect(run.finalProgress).toMatchObject({ phase: 'done', outcome: 'not_signed', resources: [] });
@@ -411,7 +443,7 @@ describe('smartSync workflow', () => {
     expect(run.error).toBeUndefined();
     expect(run.result?.outcome).toBe('failed');
     expect(run.result?.notes).toEqual([`The contract was not synced: ${message}`]);
-    expect(run.fakes.called()).toEqual(['fetchSignedContract']);
+    expect(stepsCalled(run.fakes)).toEqual([FETCH]);
     expect((await run.handle.describe()).status.name).toBe('COMPLETED');
     expect(await searchAttributes(run.handle)).toEqual({ saleId: undefined, outcome: 'failed' });
   });
@@ -440,7 +472,7 @@ describe('smartSync workflow', () => {
     });
     // FAST allows three attempts.
     expect(run.fakes.callsTo('fetchSignedContract').map((c) => c.attempt)).toEqual([1, 2, 3]);
-    expect(run.fakes.called()).toEqual(['fetchSignedContract']);
+    expect(stepsCalled(run.fakes)).toEqual([FETCH]);
     expect((await run.handle.describe()).status.name).toBe('FAILED');
     expect(await searchAttributes(run.handle)).toEqual({ saleId: undefined, outcome: 'failed' });
   });
@@ -462,7 +494,7 @@ describe('smartSync workflow', () => {
       resources: [],
       notes: [`Nothing was written: ${message}`],
     });
-    expect(run.fakes.called()).toEqual(['fetchSignedContract', 'resolvePlan']);
+    expect(stepsCalled(run.fakes)).toEqual([FETCH, 'resolvePlan']);
     expect(run.fakes.callsTo('resolvePlan')).toHaveLength(1);
     expect(await searchAttributes(run.handle)).toEqual({ saleId: undefined, outcome: 'failed' });
   });
@@ -490,7 +522,7 @@ describe('smartSync workflow', () => {
         notes: ['Smart Sync is off for data fields and products'],
         appointments: { appointmentIds: [], notRecordedReason: 'the contract links to no SuperOffice Sale' },
       });
-      expect(run.fakes.called()).toEqual(['fetchSignedContract', 'resolvePlan']);
+      expect(stepsCalled(run.fakes)).toEqual([FETCH, 'resolvePlan']);
       expect(await searchAttributes(run.handle)).toEqual({ saleId: undefined, outcome: 'nothing_to_sync' });
     });
 
@@ -506,7 +538,7 @@ describe('smartSync workflow', () => {
         notes: [note],
         appointments: { appointmentIds: [], notRecordedReason: 'the contract links to no SuperOffice Sale' },
       });
-      expect(run.fakes.called()).toEqual(['fetchSignedContract', 'resolvePlan']);
+      expect(stepsCalled(run.fakes)).toEqual([FETCH, 'resolvePlan']);
       expect(await searchAttributes(run.handle)).toEqual({ saleId: undefined, outcome: 'failed' });
     });
   });
@@ -527,7 +559,7 @@ describe('smartSync workflow', () => {
       },
     });
 
-    expect(run.fakes.called()).toEqual(['fetchSignedContract', 'resolvePlan', 'recordOutcome']);
+    expect(stepsCalled(run.fakes)).toEqual([FETCH, 'resolvePlan', 'recordOutcome']);
     expect(run.fakes.callsTo('recordOutcome')[0]?.input).toMatchObject({
       nothingToSync: nothing,
       resources: [],
@@ -691,11 +723,11 @@ describe('smartSync workflow', () => {
       for (const name of run.fakes.called().filter((n) => n !== target)) {
         expect({ name, lastAttempt: Math.max(...attempts(name)) }).toEqual({ name, lastAttempt: 2 });
       }
-      if (step === 'fetchSignedContract') {
+      if (step === 'fetchSignedContract' || step === 'checkSigningEvent') {
         expect((run.error as WorkflowFailedError).cause).toMatchObject({ type: 'FetchFailed' });
       } else if (step === 'resolvePlan') {
         expect(run.result?.outcome).toBe('failed');
-        expect(run.fakes.called()).toEqual(['fetchSignedContract', 'resolvePlan']);
+        expect(stepsCalled(run.fakes)).toEqual([FETCH, 'resolvePlan']);
       } else if (step === 'recordOutcome') {
         expect(run.result?.outcome).toBe('succeeded');
         expect(run.result?.appointments?.notRecordedReason).toBe(
@@ -775,7 +807,7 @@ describe('smartSync workflow', () => {
       expect(run.result?.outcome).toBe('failed');
       expect(run.result?.notes).toEqual(['Nothing was written: planning the sync: 403 Forbidden']);
       expect(run.result?.appointments).toEqual({ appointmentIds: [5001] });
-      expect(run.fakes.called()).toEqual(['fetchSignedContract', 'resolvePlan', 'recordOutcome']);
+      expect(stepsCalled(run.fakes)).toEqual([FETCH, 'resolvePlan', 'recordOutcome']);
       expect(run.fakes.callsTo('recordOutcome')[0]?.input).toMatchObject({
         saleId: SALE_ID,
         companyId: COMPANY_ID,
@@ -866,20 +898,81 @@ describe('smartSync workflow', () => {
       }
     });
 
-    it('passes the signing event to the fetch, and a webhook event that is not a signing of the contract is not_signed', async () => {
+    it('a webhook event that is not a signing of the contract is not_signed', async () => {
       const run = await runSync({
         activities: {
-          fetchSignedContract: async () => {
+          checkSigningEvent: async () => {
             throw nonRetryable('SigningNotFound', 'event 4242 is not a signing of contract 9001');
           },
         },
       });
-      expect(run.fakes.callsTo('fetchSignedContract')[0]?.input).toEqual({
+      expect(run.fakes.callsTo('checkSigningEvent')[0]?.input).toEqual({
         contractId: CONTRACT_ID,
         eventId: 4242,
       });
-      expect(run.result?.outcome).toBe('not_signed');
-      expect(run.fakes.called()).toEqual(['fetchSignedContract']);
+      expect(run.result).toMatchObject({
+        outcome: 'not_signed',
+        notes: ['The contract was not synced: event 4242 is not a signing of contract 9001'],
+      });
+      expect(stepsCalled(run.fakes)).toEqual([FETCH]);
+    });
+  });
+
+  describe('version 0.5: one Oneflow request per activity (patched)', () => {
+    it('reports a missing contract before the event check that failed with it', async () => {
+      const missing = 'Oneflow has no contract 9001 (or the API token cannot see it)';
+      const run = await runSync({
+        activities: {
+          fetchSignedContract: async () => {
+            throw nonRetryable('ContractNotFound', missing);
+          },
+          checkSigningEvent: async () => {
+            throw nonRetryable('SigningNotFound', 'event 4242 is not a signing of contract 9001');
+          },
+        },
+      });
+      expect(run.result).toMatchObject({
+        outcome: 'failed',
+        notes: [`The contract was not synced: ${missing}`],
+      });
+    });
+
+    it('reports a webhook that names no signing before the state of the contract it names', async () => {
+      const run = await runSync({
+        activities: {
+          fetchSignedContract: async () => {
+            throw nonRetryable('ContractNotSigned', 'contract 9001 is "draft" in Oneflow');
+          },
+          checkSigningEvent: async () => {
+            throw nonRetryable('SigningNotFound', 'event 4242 is not a signing of contract 9001');
+          },
+        },
+      });
+      expect(run.result).toMatchObject({
+        outcome: 'not_signed',
+        notes: ['The contract was not synced: event 4242 is not a signing of contract 9001'],
+      });
+    });
+
+    it.each(['reconcile', 'backfill'] as const)(
+      'a signing found by %s was read from Oneflow already: the fetch alone, one request',
+      async (trigger) => {
+        const run = await runSync({ input: { trigger, callbackId: undefined } });
+        expect(run.result?.outcome).toBe('succeeded');
+        expect(run.fakes.callsTo('fetchSignedContract').map((c) => c.input)).toEqual([
+          { contractId: CONTRACT_ID, eventId: 4242, checkSigning: false },
+        ]);
+        expect(run.fakes.callsTo('checkSigningEvent')).toEqual([]);
+      },
+    );
+
+    it('a manual run has no event: the fetch alone', async () => {
+      const run = await runSync({ input: { trigger: 'manual', eventId: undefined, callbackId: undefined } });
+      expect(run.result?.outcome).toBe('succeeded');
+      expect(run.fakes.callsTo('fetchSignedContract').map((c) => c.input)).toEqual([
+        { contractId: CONTRACT_ID, checkSigning: false },
+      ]);
+      expect(run.fakes.callsTo('checkSigningEvent')).toEqual([]);
     });
   });
 });
