@@ -1,3 +1,5 @@
+// First, so that it sees the workflow threads the SDK starts (opt-in, see the file).
+import './memory-probe';
 import { z } from 'zod';
 import { loadEnvironment } from '../src/config/env';
 import { createLogger } from '../src/logging/logger';

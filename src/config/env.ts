@@ -226,6 +226,20 @@ export const envSchema = z
         .refine((n) => n <= 3600, 'SMART_SYNC_SHUTDOWN_GRACE_SECONDS must be at most 3600 (an hour)')
         .optional(),
     ),
+    /** The main worker's workflow cache (see worker-tuning.ts); default: sized for the machine. */
+    SMART_SYNC_MAX_CACHED_WORKFLOWS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /^\d+$/,
+          'SMART_SYNC_MAX_CACHED_WORKFLOWS must be a whole number of workflows, e.g. 250, or 0 for no cache',
+        )
+        .transform(Number)
+        // The SDK treats 1 as 2 with a warning; refusing it keeps the setting what it says.
+        .refine((n) => n !== 1, 'SMART_SYNC_MAX_CACHED_WORKFLOWS must be 0 (no cache) or at least 2')
+        .optional(),
+    ),
     /** Worker Deployment versioning, as Temporal's Worker Controller names it (see worker-versioning.ts). */
     TEMPORAL_DEPLOYMENT_NAME: z.preprocess(
       emptyToUndefined,
@@ -353,6 +367,8 @@ export interface Environment {
   workerHealthPort: number;
   /** SMART_SYNC_SHUTDOWN_GRACE_SECONDS (default 30), in ms: how long SIGTERM drains. */
   shutdownGraceMs: number;
+  /** SMART_SYNC_MAX_CACHED_WORKFLOWS; undefined: sized for the machine (worker-tuning.ts). */
+  maxCachedWorkflows: number | undefined;
   temporal: {
     /** Unset: run the embedded dev server. */
     address: string | undefined;
@@ -435,6 +451,7 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = proc
     port: e.PORT,
     workerHealthPort: e.SMART_SYNC_WORKER_HEALTH_PORT,
     shutdownGraceMs: (e.SMART_SYNC_SHUTDOWN_GRACE_SECONDS ?? DEFAULT_SHUTDOWN_GRACE_SECONDS) * 1000,
+    maxCachedWorkflows: e.SMART_SYNC_MAX_CACHED_WORKFLOWS,
     temporal: {
       // TEMPORAL_ADDRESS wins over a profile's address, as in every SDK program.
       address: e.TEMPORAL_ADDRESS ?? profile.address,

@@ -375,6 +375,7 @@ export async function startParts(
         oneflowActivitiesPerSecond: overrides.oneflowActivitiesPerSecond,
         workerOptions: overrides.workerOptions,
         shutdownGraceMs: environment.shutdownGraceMs,
+        maxCachedWorkflows: environment.maxCachedWorkflows,
         versioning: environment.temporal.versioning,
         logger,
       });

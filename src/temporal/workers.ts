@@ -1,7 +1,9 @@
 import { type NativeConnection, type State, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from '../logging/logger';
 import { oneflowTaskQueue } from '../workflow-contract';
+import os from 'node:os';
 import { loadWorkflowBundle, type WorkflowBundle } from './workflow-bundle';
+import { workflowWorkerTuning } from './worker-tuning';
 import { type WorkerVersioning, workerDeploymentOptions } from './worker-versioning';
 
 export { workflowsPath } from './workflow-bundle';
@@ -47,6 +49,8 @@ export interface WorkerSetup {
   shutdownGraceMs?: number;
   /** Worker Deployment versioning (off unless given). */
   versioning?: WorkerVersioning;
+  /** The main worker's workflow cache; default: sized for the machine (worker-tuning.ts). */
+  maxCachedWorkflows?: number;
 }
 
 export interface RunningWorkers {
@@ -90,6 +94,10 @@ export async function startWorkers(setup: WorkerSetup): Promise<RunningWorkers> 
     taskQueue: setup.taskQueue,
     workflowBundle: { code: bundle.code },
     activities: setup.activities,
+    ...workflowWorkerTuning({
+      totalMemoryBytes: os.totalmem(),
+      maxCachedWorkflows: setup.maxCachedWorkflows,
+    }),
     ...shutdown,
     ...versioned,
     ...setup.workerOptions,
