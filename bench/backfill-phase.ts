@@ -147,6 +147,9 @@ export async function backfillPhase(options: {
   });
   const final = await ending;
   const endedAt = Date.now();
+  // The last live webhooks may have come as the backfill ended: their syncs are waited
+  // for, or the stack would be stopped under them (outside the drain's window: counted apart).
+  await watcher.waitFor(bench.live, new ProgressBar('live syncs', bench.live.length), () => '');
   watcher.stop();
   const peak = readMemory(stack.service.pid)?.peakRssMb ?? NaN;
 

@@ -627,8 +627,9 @@ async function main(): Promise<void> {
         stack: bfStack,
         adminToken: 'bench-admin-token-0123456789abcdef',
         bench,
-        // Spread over about the time the backfill takes at Oneflow's pace (three requests a contract).
-        liveRate: Math.max(0.05, bench.live.length / ((f * 3) / ((2000 / 300) * 0.95))),
+        // Spread over about the time the backfill takes at Oneflow's pace (since 0.5 two
+        // requests a contract: its events in startSigningSync, then the sync's fetch).
+        liveRate: Math.max(0.05, bench.live.length / ((f * 2) / ((2000 / 300) * 0.95))),
       });
       say(
         `  Oneflow: ${backfill.oneflow429s} × 429; drained at ${backfill.drainRatePerSecond}/s ` +
